@@ -1,0 +1,1 @@
+"""Access: users, roles, API tokens and sessions, tenant isolation, and the audit log."""

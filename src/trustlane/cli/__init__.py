@@ -1,0 +1,1 @@
+"""The command line (``trustlane ...``): one sub-command group per package."""

@@ -1,0 +1,2 @@
+"""Registry: organizations (traders, facilities, carriers, agencies), their roles,
+identifiers, addresses and industry sector; resolution of declaration parties to them."""
