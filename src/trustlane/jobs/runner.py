@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import threading
 import time
 import uuid
@@ -28,13 +29,32 @@ from trustlane.settings import Settings
 
 log = get_logger(__name__)
 
-#: Job kinds: name → "module:function". The function takes a :class:`JobContext` and returns
-#: a JSON-safe result dict. Kinds listed in :data:`RESUMABLE` are re-run after a crash
-#: (their functions must be idempotent); others are marked failed as interrupted.
-KINDS: dict[str, str] = {
-    "ingest": "trustlane.cargo.ingest:run_job",
-}
-RESUMABLE: set[str] = {"ingest"}
+#: Each package may have a ``jobs`` module with ``JOBS: dict[str, JobKind]`` (kind name →
+#: how to run it). Kinds marked resumable are re-run after a crash (their functions must be
+#: idempotent); the others are marked failed as interrupted.
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of job: ``"module:function"`` taking a :class:`JobContext` and returning a
+    JSON-safe result dict, and whether a run cut short may simply be run again."""
+
+    target: str
+    resumable: bool = False
+    description: str = ""
+
+
+def kinds() -> dict[str, JobKind]:
+    """Every job kind of every package (from ``trustlane.<package>.jobs.JOBS``)."""
+    from trustlane.models import PACKAGES
+
+    found: dict[str, JobKind] = {}
+    for package in PACKAGES:
+        name = f"trustlane.{package}.jobs"
+        if package != "jobs" and importlib.util.find_spec(name) is not None:
+            found.update(importlib.import_module(name).JOBS)
+    return found
+
 
 #: A running job that has not reported for this long is taken to have died with its process.
 STALE_AFTER = timedelta(minutes=5)
@@ -81,9 +101,10 @@ class _RowProgress:
 
 
 def _resolve(kind: str) -> Callable[[JobContext], dict[str, Any]]:
-    if kind not in KINDS:
-        raise InvalidInput(f"Unknown job kind {kind!r}; known: {', '.join(sorted(KINDS))}")
-    module, _, func = KINDS[kind].partition(":")
+    known = kinds()
+    if kind not in known:
+        raise InvalidInput(f"Unknown job kind {kind!r}; known: {', '.join(sorted(known))}")
+    module, _, func = known[kind].target.partition(":")
     fn: Callable[[JobContext], dict[str, Any]] = getattr(importlib.import_module(module), func)
     return fn
 
@@ -202,6 +223,7 @@ class JobRunner:
         others failed as interrupted. Returns the ids started again."""
         restarted: list[str] = []
         cutoff = utcnow() - STALE_AFTER
+        known = kinds()
         with self.database.session() as session:
             stale = session.scalars(
                 sa.select(Job).where(
@@ -215,7 +237,7 @@ class JobRunner:
                 )
             ).all()
             for job in stale:
-                if job.kind in RESUMABLE:
+                if job.kind in known and known[job.kind].resumable:
                     job.status = "queued"
                     restarted.append(job.id)
                 else:

@@ -41,8 +41,20 @@ def run_online() -> None:
     engine.dispose()
 
 
+def _include(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """When writing a package's migration, look only at that package's tables."""
+    tables = config.attributes.get("include_tables")
+    if tables is None:
+        return True
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return table in tables
+
+
 def _run(conn: object) -> None:
     context.configure(
+        include_object=_include,
         connection=conn,  # type: ignore[arg-type]
         target_metadata=target_metadata,
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
