@@ -36,6 +36,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "db: uses the database (runs on both backends)")
+    # argon2id at its cheapest: the suite logs in hundreds of times; production keeps 64 MiB.
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    from trustlane.access.credentials import use_hasher
+
+    use_hasher(PasswordHasher.from_parameters(CHEAPEST))
 
 
 @pytest.fixture(scope="session")

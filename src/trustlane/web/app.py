@@ -6,8 +6,10 @@ import importlib
 import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 import trustlane
 from trustlane.db import Database
@@ -62,6 +64,7 @@ def create_app(
     app.state.database = database
     app.state.runner = runner
     problems.install(app)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.get("/health", tags=["health"], summary="Liveness and database check")
     def health() -> dict[str, str]:
