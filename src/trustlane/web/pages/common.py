@@ -96,10 +96,11 @@ PageUser = Annotated[Principal, Depends(page_principal)]
 
 def csrf_token(request: Request, settings: Settings) -> str:
     """The CSRF token of this browser: bound to its session, or to its pre-login cookie."""
-    basis = (
+    basis: str = (
         request.cookies.get(SESSION_COOKIE)
         or request.cookies.get(CSRF_COOKIE)
-        or getattr(request.state, "csrf_basis", "")
+        or getattr(request.state, "csrf_basis", None)
+        or ""
     )
     return hmac.new(settings.secret_key.encode(), basis.encode(), hashlib.sha256).hexdigest()
 
