@@ -28,11 +28,12 @@ types: $(STAMP)
 unit: unit-sqlite unit-postgres
 
 unit-sqlite: $(STAMP)
+	.ci/ensure-chromium
 	TRUSTLANE_TEST_DB=sqlite $(PY) -m pytest -n auto
 
 unit-postgres: $(STAMP)
 	.ci/ensure-postgres
-	TRUSTLANE_TEST_DB=postgresql $(PY) -m pytest -n auto -m db
+	TRUSTLANE_TEST_DB=postgresql $(PY) -m pytest -n auto -m "db and not browser"
 
 lock:  ## refresh requirements.lock from pyproject.toml
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python $(PY) --quiet -o requirements.lock
