@@ -23,6 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
+import orjson
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import JSONB
@@ -292,3 +295,75 @@ def is_postgres(conn_or_session: Connection | Session | Engine) -> bool:
     """True when the bound database is PostgreSQL."""
     bind = conn_or_session.get_bind() if isinstance(conn_or_session, Session) else conn_or_session
     return bind.dialect.name == "postgresql"
+
+
+def _column_values(
+    series: pd.Series[Any], coltype: sa.types.TypeEngine[Any], dialect: str
+) -> list[Any]:
+    """One frame column as driver-ready Python values, converted column-wise (no per-value
+    type dispatch): timestamps as UTC text, dates as ISO text, booleans as 0/1 on SQLite,
+    JSON documents as text, missing values as None."""
+    missing = series.isna().to_numpy()
+    if isinstance(coltype, UTCDateTime | sa.DateTime):
+        stamps = pd.to_datetime(series, utc=True, errors="raise")
+        if dialect == "sqlite":
+            text = stamps.dt.tz_localize(None).dt.strftime(SQLITE_DATETIME_FORMAT)
+        else:
+            text = stamps.dt.strftime("%Y-%m-%d %H:%M:%S.%f+00:00")
+        values = text.astype(object).to_numpy()
+    elif isinstance(coltype, sa.Date):
+        values = (
+            pd.to_datetime(series, errors="raise").dt.strftime("%Y-%m-%d").astype(object).to_numpy()
+        )
+    elif isinstance(coltype, sa.Boolean):
+        values = series.astype(object).to_numpy()
+        if dialect == "sqlite":
+            values = values.astype(bool).astype(int).astype(object)  # NULLs set below
+    elif isinstance(coltype, sa.JSON):
+        # orjson: about ten times the standard library's speed on small documents.
+        values = np.array(
+            [
+                v if isinstance(v, str) else orjson.dumps(v, default=str).decode()
+                for v in series.tolist()
+            ],
+            dtype=object,
+        )
+    elif isinstance(coltype, sa.Integer) and series.dtype.kind == "f":
+        values = series.astype("Int64").astype(object).to_numpy()
+    else:
+        values = series.astype(object).to_numpy()
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    out: list[Any] = values.tolist()
+    return out
+
+
+def bulk_insert_frame(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> int:
+    """Insert every row of ``frame`` (columns named as ``table``'s; others ignored).
+
+    The fast path of the bulk writers: values are converted column by column with pandas and
+    numpy, then handed to ``COPY`` (PostgreSQL) or ``executemany`` (SQLite) as plain tuples.
+    """
+    if frame.empty:
+        return 0
+    dialect = conn.dialect.name
+    columns = [c for c in frame.columns if c in table.c]
+    values = [_column_values(frame[c], table.c[c].type, dialect) for c in columns]
+    rows = list(zip(*values, strict=True))
+    collist = ", ".join(f'"{c}"' for c in columns)
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    if dialect == "postgresql":
+        with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({collist}) FROM STDIN') as cp:
+            for row in rows:
+                cp.write_row(row)
+        return len(rows)
+    placeholders = ", ".join("?" for _ in columns)
+    sql = f'INSERT INTO "{table.name}" ({collist}) VALUES ({placeholders})'  # noqa: S608
+    cur = raw.cursor()
+    try:
+        cur.executemany(sql, rows)
+    finally:
+        cur.close()
+    return len(rows)
