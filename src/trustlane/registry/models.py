@@ -46,6 +46,9 @@ class Organization(Base):
     addresses: Mapped[list[OrgAddress]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="OrgAddress.id"
     )
+    aliases: Mapped[list[OrgAlias]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="OrgAlias.id"
+    )
 
 
 class OrgRole(Base):
@@ -113,3 +116,35 @@ class OwnershipLink(Base):
     share: Mapped[float] = mapped_column(sa.Float)
     source: Mapped[str | None] = mapped_column(sa.String(300))
     as_of: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OrgAlias(Base):
+    """Another name of an organization: a trade name, a former name, or the name of a record
+    merged into it (so that later filings naming the duplicate still resolve here)."""
+
+    __tablename__ = "org_aliases"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(300))
+    name_key: Mapped[str] = mapped_column(sa.String(300), index=True)
+    # alias (given by a person), former (the name before a rename), merged (from a merge).
+    kind: Mapped[str] = mapped_column(sa.String(16), default="alias")
+
+
+class OrgNameToken(Base):
+    """A word of one of an organization's names (see ``registry.names.name_tokens``).
+
+    Party resolution finds candidate organizations through shared words instead of comparing
+    every party with every organization; kept in step with names and aliases by the use
+    cases. Merged records have none, so they are never candidates.
+    """
+
+    __tablename__ = "org_name_tokens"
+
+    org_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True, index=True)

@@ -56,3 +56,47 @@ class AddressKind(StrEnum):
     registered = "registered"
     operational = "operational"
     mailing = "mailing"
+
+
+class AliasKind(StrEnum):
+    alias = "alias"  # a trade name or other name given by a person
+    former = "former"  # the name before a rename
+    merged = "merged"  # the name of a record merged into this one
+
+
+#: The trade role a party's role on a filing suggests, for organizations proposed by party
+#: resolution. Buyers and consignees on import filings are importers; sellers and shippers
+#: export; roles that say nothing about the business (notify, ship-to, stuffing location)
+#: suggest none. Carriers are resolved by mode elsewhere (an IMO number: a sea carrier).
+PARTY_ROLE_TRADE_ROLE: dict[str, TradeRole] = {
+    "importer": TradeRole.importer,
+    "importer_of_record": TradeRole.importer,
+    "consignee": TradeRole.importer,
+    "ultimate_consignee": TradeRole.importer,
+    "buyer": TradeRole.importer,
+    "seller": TradeRole.exporter,
+    "shipper": TradeRole.exporter,
+    "exporter": TradeRole.exporter,
+    "manufacturer": TradeRole.foreign_manufacturer,
+    "supplier": TradeRole.foreign_manufacturer,
+    "consolidator": TradeRole.consolidator,
+    "nvocc": TradeRole.consolidator,
+    "declarant": TradeRole.customs_broker,
+    "broker": TradeRole.customs_broker,
+    "customs_broker": TradeRole.customs_broker,
+    "courier": TradeRole.air_carrier,
+}
+
+#: Which identifier wins when a party's identifiers point at different organizations:
+#: global, audited registers first, locally assigned or self-declared numbers last.
+ID_SCHEME_PRIORITY: tuple[str, ...] = (
+    IdScheme.lei,
+    IdScheme.importer_of_record,
+    IdScheme.eori,
+    IdScheme.duns,
+    IdScheme.national_registry,
+    IdScheme.tax_id,
+    IdScheme.imo,
+    IdScheme.scac,
+    IdScheme.manufacturer_id,
+)
