@@ -129,6 +129,8 @@ class ShipmentParty(Base):
     # How the party was linked: identifier, name, proposed (new organization) or null.
     resolution: Mapped[str | None] = mapped_column(sa.String(16))
     resolution_score: Mapped[float | None] = mapped_column(sa.Float)
+    # Why the party was linked (or proposed), in words, as party resolution gave it.
+    resolution_reason: Mapped[str | None] = mapped_column(sa.String(300))
 
 
 class TransportEvent(Base):
