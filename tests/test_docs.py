@@ -21,7 +21,8 @@ def _docs_text() -> str:
 def test_every_setting_is_in_the_configuration_page() -> None:
     page = (ROOT / "docs" / "configuration.md").read_text()
     missing = [
-        f"TRUSTLANE_{name.upper()}" for name in Settings.model_fields
+        f"TRUSTLANE_{name.upper()}"
+        for name in Settings.model_fields
         if f"`TRUSTLANE_{name.upper()}`" not in page
     ]
     assert missing == []
