@@ -15,6 +15,7 @@ from fastapi import APIRouter
 from trustlane.web.pages import admin as admin
 from trustlane.web.pages import auth as auth
 from trustlane.web.pages import home as home
+from trustlane.web.pages import jobs as jobs
 
 #: Package page modules, found by name; those not built yet are skipped.
 PACKAGE_PAGES = [
@@ -30,6 +31,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
 router.include_router(home.router)
 router.include_router(admin.router)
+router.include_router(jobs.router)
 for _name in PACKAGE_PAGES:
     if importlib.util.find_spec(_name) is not None:
         router.include_router(importlib.import_module(_name).router)

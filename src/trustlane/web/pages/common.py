@@ -52,6 +52,7 @@ NAV: list[tuple[str, str, str | None, str | None]] = [
     ("Supply chains", "/supplychain", "supplychain:read", "trustlane.supplychain.pages"),
     ("Organizations", "/orgs", "orgs:read", "trustlane.registry.pages"),
     ("Shipments", "/shipments", "shipments:read", "trustlane.cargo.pages"),
+    ("Jobs", "/jobs", None, None),
     ("Users", "/admin/users", "users:read", None),
     ("API tokens", "/admin/tokens", "tokens:write", None),
     ("Audit log", "/admin/audit", "audit:read", None),
