@@ -210,12 +210,32 @@ def test_unknown_parties_are_proposed_once_per_distinct_party(
     assert [r.role for r in ship.roles] == ["sea_carrier"]
     (entry,) = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "propose"))
     assert entry.after is not None
-    listed = {o["id"]: o for o in entry.after["organizations"]}
+
+    def rows_of(listing: dict[str, list[Any]]) -> list[dict[str, Any]]:
+        return [
+            dict(zip(listing, values, strict=True))
+            for values in zip(*listing.values(), strict=True)
+        ]
+
+    listed = {o["id"]: o for o in rows_of(entry.after["organizations"])}
     assert set(listed) == {int(ids[100]), int(ids[102]), int(ids[104])}
-    assert listed[int(ids[104])]["identifiers"] == [
-        {"scheme": "imo", "value": "9074729", "country": None},
-        {"scheme": "scac", "value": "OSSX", "country": None},
+    assert listed[int(ids[100])]["name"] == "Unnamed importer (kr_importer_id QLRUBN9)"
+    assert listed[int(ids[100])]["rows"] == 2
+    held = [(i["org_id"], i["scheme"], i["value"]) for i in rows_of(entry.after["identifiers"])]
+    assert sorted(h for h in held if h[0] == int(ids[104])) == [
+        (int(ids[104]), "imo", "9074729"),
+        (int(ids[104]), "scac", "OSSX"),
     ]
+    assert (int(ids[100]), "kr_importer_id", "QLRUBN9") in held
+    roles = {(r["org_id"], r["role"]) for r in rows_of(entry.after["roles"])}
+    assert (int(ids[104]), "sea_carrier") in roles
+    (address,) = rows_of(entry.after["addresses"])
+    assert address == {
+        "org_id": int(ids[102]),
+        "street": "5 Industrial Ave",
+        "city": "Shenzhen",
+        "country": "CN",
+    }
     assert entry.summary == "party resolution proposed 3 organizations for 6 parties"
 
     # the next batch finds them: by identifier, and by name (a proposal is a candidate)

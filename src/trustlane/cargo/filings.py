@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from trustlane.cargo.mapping import PARTY_FIELDS, Profile, Target
@@ -163,14 +164,55 @@ def header_disagreements(
 
 
 @dataclass
+class Details:
+    """The lines, parties and outcomes of some filings, as the store writes them."""
+
+    lines: pd.DataFrame  # external_id, line_no, row, line columns, attributes
+    parties: pd.DataFrame  # external_id, role, name, address, city, country, identifiers
+    inspections: pd.DataFrame  # external_id, fraud, critical, ... (outcomes the source carries)
+
+
+@dataclass
 class Filings:
-    """A chunk's valid rows as the frames the store writes, one row per filing in ``header``."""
+    """A chunk's valid rows as filings: one row per filing in ``header`` (with its content
+    hash), and what :meth:`details` needs to build the rest for the filings to be written.
+
+    Most filings of a re-sent file are unchanged; their lines and parties are never built.
+    """
 
     header: pd.DataFrame  # external_id, content_hash, first_row, rows, shipment columns, attributes
-    lines: pd.DataFrame  # external_id, line_no, line columns, attributes
-    parties: pd.DataFrame  # external_id, role, name, address, city, country, identifiers
-    inspections: pd.DataFrame  # external_id, fraud, critical, ... (outcomes carried by the source)
     rejects: pd.DataFrame  # repeated line numbers
+    profile: Profile
+    values: pd.DataFrame  # the valid rows, typed
+    keys: np.ndarray[Any, Any]  # each row's filing key
+    rows: np.ndarray[Any, np.dtype[np.int64]]  # each row's number in the file
+    line_no: np.ndarray[Any, np.dtype[np.int64]]  # each row's line number within its filing
+
+    def details(self, external_ids: pd.Series[Any] | None = None) -> Details:
+        """Lines, parties and outcomes of the filings ``external_ids`` (default: all)."""
+        values, keys, rows, line_no = self.values, self.keys, self.rows, self.line_no
+        if external_ids is not None and len(external_ids) < len(self.header):
+            keep = among_keys(keys, external_ids)
+            values = values[keep].reset_index(drop=True)
+            keys, rows, line_no = keys[keep], rows[keep], line_no[keep]
+        profile = self.profile
+        lead_pos = first_positions(keys)
+        lead = values.iloc[lead_pos].reset_index(drop=True)
+        lines = _lines(profile, values, keys, rows, line_no, with_attributes=True)
+        parties = _parties(profile, values, keys, lead_pos)
+        inspections = _inspections(profile, lead, keys[lead_pos])
+        return Details(lines, parties, inspections)
+
+
+def among_keys(values: pd.Series[Any] | np.ndarray[Any, Any], keys: Any) -> np.ndarray[Any, Any]:
+    """Whether each of ``values`` is one of ``keys``. (``Series.isin`` on pandas' Arrow-backed
+    strings loops in Python over the keys: twenty times slower on a chunk's filing keys.)"""
+    return np.asarray(pd.Index(keys).get_indexer(values) >= 0)
+
+
+def first_positions(keys: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.intp]]:
+    """Position of the first row of each filing, in order of appearance."""
+    return np.flatnonzero(~pd.Series(keys).duplicated().to_numpy())
 
 
 def _targets(profile: Profile, area: str) -> list[tuple[str, Target]]:
@@ -207,7 +249,7 @@ def _json_escape(text: pd.Series[str]) -> pd.Series[str]:
 
 def parse_bag(text: str) -> dict[str, Any]:
     """A bag built by :func:`_bags` back as a dict."""
-    loaded: dict[str, Any] = json.loads(text)
+    loaded: dict[str, Any] = orjson.loads(text)
     return loaded
 
 
@@ -240,15 +282,17 @@ def filing_hashes(
 def build_filings(
     values: pd.DataFrame, rows: np.ndarray[Any, np.dtype[np.int64]], profile: Profile
 ) -> Filings:
-    """Header, lines, parties and outcomes of the filings in ``values`` (valid rows only)."""
+    """The filings in ``values`` (valid rows only): their header rows with content hashes;
+    lines, parties and outcomes on demand (:meth:`Filings.details`)."""
     values = values.reset_index(drop=True)
     key = profile.key_column.name
     keys = values[key].to_numpy(dtype=object)
-    position = pd.Series(keys).groupby(keys, sort=False).cumcount().to_numpy() + 1
+    counts = pd.Series(keys).groupby(keys, sort=False).cumcount()
+    position: np.ndarray[Any, np.dtype[np.int64]] = counts.to_numpy().astype(np.int64) + 1
     line_col = profile.line_no_column
     if line_col is not None:
         given = values[line_col.name]
-        line_no = given.fillna(pd.Series(position)).astype("int64").to_numpy()
+        line_no = given.fillna(pd.Series(position)).to_numpy(dtype=np.int64)
     else:
         line_no = position
     repeated = pd.DataFrame({"k": keys, "n": line_no}).duplicated().to_numpy()
@@ -275,38 +319,51 @@ def build_filings(
     starts = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])[: len(uniques)]
     hashes = pd.Series(filing_hashes(digests[order], starts), index=uniques)
 
-    lead_pos = np.flatnonzero(pd.Series(keys).duplicated().to_numpy() == False)  # noqa: E712
+    lead_pos = first_positions(keys)
     lead = values.iloc[lead_pos].reset_index(drop=True)
     header = pd.DataFrame({"external_id": keys[lead_pos]})
     header["content_hash"] = hashes.loc[header["external_id"]].to_numpy()
     header["first_row"] = rows[lead_pos]
-    header["rows"] = pd.Series(keys).value_counts(sort=False).loc[header["external_id"]].to_numpy()
+    header["rows"] = np.bincount(codes, minlength=len(uniques))[codes[lead_pos]]
     for src, target in _targets(profile, "shipment"):
         if target.bag is None and target.column:
             header[target.column] = lead[src].to_numpy()
     header["attributes"] = _bags(
         lead, [(s, t.column or s) for s, t in _targets(profile, "shipment") if t.bag]
     )
+    for target_path, constant in profile.constants.items():
+        area, column = target_path.split(".", 1)
+        if area == "shipment" and column not in header:
+            header[column] = constant
+    _derive_header(header, _lines(profile, values, keys, rows, line_no, with_attributes=False))
+    return Filings(header, rejects, profile, values, keys, rows, line_no)
 
+
+def _lines(
+    profile: Profile,
+    values: pd.DataFrame,
+    keys: np.ndarray[Any, Any],
+    rows: np.ndarray[Any, np.dtype[np.int64]],
+    line_no: np.ndarray[Any, np.dtype[np.int64]],
+    *,
+    with_attributes: bool,
+) -> pd.DataFrame:
+    """The line rows; their ``attributes`` (JSON text, the costly part) only when asked."""
     lines = pd.DataFrame({"external_id": keys, "line_no": line_no, "row": rows})
     for src, target in _targets(profile, "line"):
         if target.bag is None and target.column:
             lines[target.column] = values[src].to_numpy()
-    lines["attributes"] = _bags(
-        values, [(s, t.column or s) for s, t in _targets(profile, "line") if t.bag]
-    )
+    if with_attributes:
+        lines["attributes"] = _bags(
+            values, [(s, t.column or s) for s, t in _targets(profile, "line") if t.bag]
+        )
     for target_path, constant in profile.constants.items():
         area, column = target_path.split(".", 1)
-        frame = header if area == "shipment" else lines
-        if column not in frame:
-            frame[column] = constant
+        if area == "line" and column not in lines:
+            lines[column] = constant
     if "hs_code" in lines:
         lines["hs6"] = lines["hs_code"].str.slice(0, 6)
-    _derive_header(header, lines)
-
-    parties = _parties(profile, values, keys, lead_pos)
-    inspections = _inspections(profile, lead, header["external_id"].to_numpy())
-    return Filings(header, lines, parties, inspections, rejects)
+    return lines
 
 
 def _derive_header(header: pd.DataFrame, lines: pd.DataFrame) -> None:

@@ -27,16 +27,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from trustlane.access import audit
 from trustlane.access.principal import Principal
 from trustlane.cargo import store
 from trustlane.cargo.filings import (
+    Details,
     Filings,
     SeenKeys,
+    among_keys,
     build_events,
     build_filings,
+    first_positions,
     header_disagreements,
     misplaced_lines,
     parse_bag,
@@ -44,9 +48,10 @@ from trustlane.cargo.filings import (
 )
 from trustlane.cargo.mapping import Profile
 from trustlane.cargo.profiles import get_profile
+from trustlane.cargo.readahead import read_ahead
 from trustlane.cargo.readers import RawChunk, SourceFile
 from trustlane.cargo.validate import REJECT_COLUMNS, check_chunk, empty_rejects, problems
-from trustlane.db import Database, reserve_ids, utcnow
+from trustlane.db import Database, begin_write, reserve_ids, utcnow
 from trustlane.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from trustlane.jobs.models import Job
 from trustlane.jobs.runner import JobContext, create_job
@@ -138,17 +143,20 @@ def ingest_file(
         chunks = whole_filings(chunks, profile.key_column.name)
     seen = SeenKeys()
     rejects_path.parent.mkdir(parents=True, exist_ok=True)
-    with rejects_path.open("w", newline="", encoding="utf-8") as out:
+    with (
+        rejects_path.open("w", newline="", encoding="utf-8") as out,
+        read_ahead(_prepare(profile, raw, seen) for raw in chunks) as prepared,
+    ):
         writer = csv.writer(out)
         writer.writerow(REJECT_COLUMNS)
-        for raw in chunks:
-            found = _ingest_chunk(database, actor, profile, raw, seen, summary, job_id)
+        for chunk in prepared:
+            found = _write_chunk(database, actor, profile, chunk, summary, job_id)
             if len(found):
                 found = found.sort_values("row", kind="stable")
                 writer.writerows(found.itertuples(index=False, name=None))
                 summary.rows_rejected += int(found["row"].nunique())
             summary.chunks += 1
-            progress.update(raw.done, source.size, f"{summary.rows_read:,} rows read")
+            progress.update(chunk.done, source.size, f"{summary.rows_read:,} rows read")
     summary.seconds = round(time.perf_counter() - started, 3)
     summary.rows_per_second = (
         round(summary.rows_read / summary.seconds, 1) if summary.seconds else 0
@@ -159,18 +167,23 @@ def ingest_file(
     return summary
 
 
-def _ingest_chunk(
-    database: Database,
-    actor: Principal,
-    profile: Profile,
-    raw: RawChunk,
-    seen: SeenKeys,
-    summary: IngestSummary,
-    job_id: str | None,
-) -> pd.DataFrame:
-    """Check, build and write one chunk; returns its rejects."""
-    summary.rows_read += len(raw.frame) + len(raw.malformed)
-    summary.blank_lines += raw.blank
+@dataclass
+class Prepared:
+    """A chunk checked and built, before it meets the database."""
+
+    records: int  # records read (valid or not)
+    blank: int  # blank lines skipped
+    done: int  # bytes of the file read so far
+    rejects: list[pd.DataFrame]
+    filings: Filings | None = None  # filing profiles
+    events: pd.DataFrame | None = None  # carrier events: their valid rows, typed
+    event_rows: np.ndarray[Any, np.dtype[np.int64]] | None = None
+
+
+def _prepare(profile: Profile, raw: RawChunk, seen: SeenKeys) -> Prepared:
+    """Check and build one chunk, no database: runs ahead of the writes, in a thread of its
+    own (:func:`read_ahead`), so that reading and checking the next chunk overlaps with
+    writing this one (the drivers let go of the interpreter while the database works)."""
     found = [
         pd.DataFrame(
             {
@@ -181,8 +194,9 @@ def _ingest_chunk(
             }
         )
     ]
+    chunk = Prepared(len(raw.frame) + len(raw.malformed), raw.blank, raw.done, found)
     if len(raw.frame) == 0:
-        return _concat(found)
+        return chunk
     bad = np.zeros(len(raw.frame), dtype=bool)
     if not profile.is_events:
         key = profile.key_column.name
@@ -195,15 +209,34 @@ def _ingest_chunk(
     keep = ~(bad | checked.bad)
     values, rows = checked.values[keep].reset_index(drop=True), raw.rows[keep]
     if profile.is_events:
-        summary.rows_loaded += len(values)
-        _write_events(database, actor, profile, values, rows, summary, job_id)
-        return _concat(found)
+        chunk.events, chunk.event_rows = values, rows
+        return chunk
     disagree, disagreements = header_disagreements(values, rows, profile)
     found.append(disagreements)
     values, rows = values[~disagree].reset_index(drop=True), rows[~disagree]
-    filings = build_filings(values, rows, profile)
-    found.append(filings.rejects)
-    found.append(_write_filings(database, actor, profile, filings, summary, job_id))
+    chunk.filings = build_filings(values, rows, profile)
+    found.append(chunk.filings.rejects)
+    return chunk
+
+
+def _write_chunk(
+    database: Database,
+    actor: Principal,
+    profile: Profile,
+    chunk: Prepared,
+    summary: IngestSummary,
+    job_id: str | None,
+) -> pd.DataFrame:
+    """Write one prepared chunk; returns all its rejects."""
+    summary.rows_read += chunk.records
+    summary.blank_lines += chunk.blank
+    found = chunk.rejects
+    if chunk.events is not None and chunk.event_rows is not None:
+        summary.rows_loaded += len(chunk.events)
+        if len(chunk.events):
+            _write_events(database, actor, profile, chunk.events, chunk.event_rows, summary, job_id)
+    elif chunk.filings is not None:
+        found = [*found, _write_filings(database, actor, profile, chunk.filings, summary, job_id)]
     return _concat(found)
 
 
@@ -220,45 +253,37 @@ def _write_filings(
     summary: IngestSummary,
     job_id: str | None,
 ) -> pd.DataFrame:
-    """Compare with the stored versions and write what is new or changed, in one transaction."""
-    header, lines = filings.header, filings.lines
+    """Compare with the stored versions and write what is new or changed, in one transaction
+    that holds the write lock from its first read (:func:`trustlane.db.begin_write`), so that
+    the versions it compares with stay current until it commits."""
+    header = filings.header
     if header.empty:
         return empty_rejects()
-    ids = header["external_id"].tolist()
-    # Read the current versions and reserve ids before the write transaction opens: on SQLite
-    # a transaction that has read may not write after another connection has (busy snapshot).
-    with database.engine.connect() as conn:
-        current = store.current_versions(conn, profile.kind, ids)
-    stored = current.reindex(header["external_id"])
-    exists = stored["id"].notna().to_numpy()
-    same = exists & (stored["content_hash"].to_numpy() == header["content_hash"].to_numpy())
     rejected = [empty_rejects()]
-    if not actor.is_agency:
-        foreign = exists & ~same & (stored["importer_org_id"].to_numpy() != actor.org_id)
-        rejected.append(
-            _reject_filings(
-                header, lines, foreign, profile, "this filing key is not yours to change"
-            )
-        )
-        exists, same = exists & ~foreign, same & ~foreign
-        header, stored = header[~foreign], stored[~foreign]
-        exists, same = exists[~foreign], same[~foreign]
-    summary.filings_unchanged += int(same.sum())
-    summary.rows_loaded += int(header.loc[same, "rows"].sum())
-    todo = header[~same].reset_index(drop=True)
-    previous = stored[~same].reset_index()
-    if todo.empty:
-        return _concat(rejected)
-    first_id = reserve_ids(database.engine, "shipments", len(todo))
-    todo["id"] = np.arange(first_id, first_id + len(todo), dtype=np.int64)
-    todo["version"] = previous["version"].fillna(0).astype("int64").to_numpy() + 1
-    outcomes = filings.inspections
-    outcomes = outcomes[outcomes["external_id"].isin(todo["external_id"])].reset_index(drop=True)
-    if len(outcomes):
-        first = reserve_ids(database.engine, "inspections", len(outcomes))
-        outcomes["id"] = np.arange(first, first + len(outcomes), dtype=np.int64)
     with database.session() as session:
-        parties = _resolved_parties(session, actor, filings.parties, todo["external_id"])
+        conn = session.connection()
+        begin_write(conn)
+        current = store.current_versions(conn, profile.kind, header["external_id"])
+        stored = current.reindex(header["external_id"])
+        exists = stored["id"].notna().to_numpy()
+        same = exists & (stored["content_hash"].to_numpy() == header["content_hash"].to_numpy())
+        if not actor.is_agency:
+            foreign = exists & ~same & (stored["importer_org_id"].to_numpy() != actor.org_id)
+            rejected.append(
+                _reject_filings(
+                    header, filings, foreign, profile, "this filing key is not yours to change"
+                )
+            )
+            header, stored = header[~foreign], stored[~foreign]
+            same = same[~foreign]
+        summary.filings_unchanged += int(same.sum())
+        summary.rows_loaded += int(header.loc[same, "rows"].sum())
+        todo = header[~same].reset_index(drop=True)
+        previous = stored[~same].reset_index()
+        if todo.empty:
+            return _concat(rejected)
+        details = filings.details(todo["external_id"])
+        parties = _resolved_parties(session, actor, details.parties)
         todo["importer_org_id"] = _tenants(todo, parties, profile.tenant_role)
         if not actor.is_agency:
             # An importer that resolved to no organization is not the member's either.
@@ -266,7 +291,7 @@ def _write_filings(
             rejected.append(
                 _reject_filings(
                     todo,
-                    lines,
+                    filings,
                     foreign,
                     profile,
                     f"the {profile.tenant_role} is not your organization; trade members load "
@@ -274,53 +299,11 @@ def _write_filings(
                 )
             )
             todo, previous = todo[~foreign].reset_index(drop=True), previous[~foreign]
-            parties = parties[parties["external_id"].isin(todo["external_id"])]
+            parties = parties[among_keys(parties["external_id"], todo["external_id"])]
         if todo.empty:
             return _concat(rejected)
-        now = utcnow()
-        changed_ids = previous["id"].dropna().astype("int64").tolist()
-        conn = session.connection()
-        store.supersede(conn, changed_ids, now)
-        shipment_of = pd.Series(todo["id"].to_numpy(), index=todo["external_id"])
-        rows = todo.assign(
-            kind=profile.kind,
-            profile=profile.name,
-            job_id=job_id,
-            is_current=True,
-            created_at=now,
-            superseded_at=None,
-        )
-        store.insert_frame(conn, store.SHIPMENTS, rows)
-        mine = lines[lines["external_id"].isin(todo["external_id"])]
-        written_lines = store.insert_frame(
-            conn,
-            store.LINES,
-            mine.assign(shipment_id=shipment_of.loc[mine["external_id"]].to_numpy()),
-        )
-        parties = parties.assign(
-            shipment_id=shipment_of.loc[parties["external_id"]].to_numpy(),
-            seq=parties.groupby("external_id", sort=False).cumcount().to_numpy() + 1,
-        )
-        written_parties = store.insert_frame(conn, store.PARTIES, parties)
-        outcomes = outcomes[outcomes["external_id"].isin(todo["external_id"])]
-        if len(outcomes):
-            store.insert_frame(
-                conn,
-                store.INSPECTIONS,
-                outcomes.assign(
-                    shipment_id=shipment_of.loc[outcomes["external_id"]].to_numpy(),
-                    source=f"ingest:{profile.name}",
-                    created_at=now,
-                ),
-            )
-        new = int((todo["version"] == 1).sum())
-        counts = {
-            "new": new,
-            "changed": len(todo) - new,
-            "lines": written_lines,
-            "parties": written_parties,
-            "inspections": len(outcomes),
-        }
+        counts = _write_versions(conn, profile, todo, previous, details, parties, job_id)
+        new = counts["new"]
         audit.record(
             session,
             actor,
@@ -334,9 +317,9 @@ def _write_filings(
     summary.filings_new += new
     summary.filings_changed += len(todo) - new
     summary.rows_loaded += int(todo["rows"].sum())
-    summary.lines_written += written_lines
-    summary.parties_written += written_parties
-    summary.inspections_written += len(outcomes)
+    summary.lines_written += counts["lines"]
+    summary.parties_written += counts["parties"]
+    summary.inspections_written += counts["inspections"]
     for kind, count in parties["resolution"].fillna("unresolved").value_counts().items():
         summary.parties_resolved[str(kind)] = summary.parties_resolved.get(str(kind), 0) + int(
             count
@@ -344,9 +327,75 @@ def _write_filings(
     return _concat(rejected)
 
 
-def _resolved_parties(
-    session: Session, actor: Principal, parties: pd.DataFrame, external_ids: pd.Series[Any]
-) -> pd.DataFrame:
+def _write_versions(
+    conn: Connection,
+    profile: Profile,
+    todo: pd.DataFrame,
+    previous: pd.DataFrame,
+    details: Details,
+    parties: pd.DataFrame,
+    job_id: str | None,
+) -> dict[str, int]:
+    """Supersede the changed filings' current versions and write the new versions with their
+    lines, parties and outcomes; what was written, counted."""
+    keep = todo["external_id"]
+    first_id = reserve_ids(conn, "shipments", len(todo))
+    todo = todo.assign(
+        id=np.arange(first_id, first_id + len(todo), dtype=np.int64),
+        version=previous["version"].fillna(0).astype("int64").to_numpy() + 1,
+    )
+    now = utcnow()
+    store.supersede(conn, previous["id"].dropna().astype("int64").tolist(), now)
+    shipment_of = pd.Series(todo["id"].to_numpy(), index=todo["external_id"])
+    store.insert_frame(
+        conn,
+        store.SHIPMENTS,
+        todo.assign(
+            kind=profile.kind,
+            profile=profile.name,
+            job_id=job_id,
+            is_current=True,
+            created_at=now,
+            superseded_at=None,
+        ),
+    )
+    lines = details.lines
+    lines = lines[among_keys(lines["external_id"], keep)]
+    written_lines = store.insert_frame(
+        conn,
+        store.LINES,
+        lines.assign(shipment_id=shipment_of.loc[lines["external_id"]].to_numpy()),
+    )
+    parties = parties.assign(
+        shipment_id=shipment_of.loc[parties["external_id"]].to_numpy(),
+        seq=parties.groupby("external_id", sort=False).cumcount().to_numpy() + 1,
+    )
+    written_parties = store.insert_frame(conn, store.PARTIES, parties)
+    outcomes = details.inspections
+    outcomes = outcomes[among_keys(outcomes["external_id"], keep)].reset_index(drop=True)
+    if len(outcomes):
+        first = reserve_ids(conn, "inspections", len(outcomes))
+        store.insert_frame(
+            conn,
+            store.INSPECTIONS,
+            outcomes.assign(
+                id=np.arange(first, first + len(outcomes), dtype=np.int64),
+                shipment_id=shipment_of.loc[outcomes["external_id"]].to_numpy(),
+                source=f"ingest:{profile.name}",
+                created_at=now,
+            ),
+        )
+    new = int((todo["version"] == 1).sum())
+    return {
+        "new": new,
+        "changed": len(todo) - new,
+        "lines": written_lines,
+        "parties": written_parties,
+        "inspections": len(outcomes),
+    }
+
+
+def _resolved_parties(session: Session, actor: Principal, parties: pd.DataFrame) -> pd.DataFrame:
     """The parties of the filings being written, each linked to an organization (or not).
 
     Parties repeat a lot (one importer files thousands of times), so each distinct party is
@@ -354,7 +403,7 @@ def _resolved_parties(
     """
     from trustlane.registry.resolve import resolve_parties
 
-    parties = parties[parties["external_id"].isin(external_ids)].reset_index(drop=True)
+    parties = parties.reset_index(drop=True)
     if parties.empty:
         return parties.assign(
             organization_id=pd.Series(dtype="Int64"),
@@ -366,7 +415,7 @@ def _resolved_parties(
     for name in PARTY_KEY_FIELDS:
         combined = combined + "\x1f" + parties[name].astype("str").fillna("\x00")
     codes, _ = pd.factorize(combined)
-    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+    first = first_positions(codes)
     distinct = parties.iloc[first][[*PARTY_KEY_FIELDS, "identifiers"]].reset_index(drop=True)
     distinct = distinct.astype(object).where(distinct.notna(), None)
     bags = np.empty(len(distinct), dtype=object)
@@ -391,7 +440,7 @@ def _tenants(todo: pd.DataFrame, parties: pd.DataFrame, role: str) -> pd.Series[
 
 def _reject_filings(
     header: pd.DataFrame,
-    lines: pd.DataFrame,
+    filings: Filings,
     mask: np.ndarray[Any, np.dtype[np.bool_]],
     profile: Profile,
     reason: str,
@@ -399,8 +448,7 @@ def _reject_filings(
     """A reject for every row of the filings where ``mask`` holds."""
     if not mask.any():
         return empty_rejects()
-    keys = set(header.loc[mask, "external_id"])
-    hit = lines[lines["external_id"].isin(keys)]
+    hit = among_keys(filings.keys, header.loc[mask, "external_id"])
     tenant_column = next(
         (
             c.name
@@ -411,10 +459,10 @@ def _reject_filings(
         profile.key_column.name,
     )
     return problems(
-        hit["row"].to_numpy(),
-        np.ones(len(hit), dtype=bool),
+        filings.rows[hit],
+        np.ones(int(hit.sum()), dtype=bool),
         tenant_column,
-        hit["external_id"].astype(str),
+        pd.Series(filings.keys[hit]).astype(str),
         reason,
     )
 
@@ -431,18 +479,19 @@ def _write_events(
     """Carrier events: a message already stored (same content hash) is skipped."""
     events = build_events(values, profile)
     repeated = events["content_hash"].duplicated().to_numpy()
-    with database.engine.connect() as conn:
-        stored = store.existing_event_hashes(conn, events["content_hash"].tolist())
-    known = events["content_hash"].isin(stored).to_numpy() | repeated
-    summary.events_unchanged += int(known.sum())
-    new = events[~known].reset_index(drop=True)
-    if new.empty:
-        return
-    first = reserve_ids(database.engine, "transport_events", len(new))
-    new["id"] = np.arange(first, first + len(new), dtype=np.int64)
-    new["job_id"] = job_id
     with database.session() as session:
-        store.insert_frame(session.connection(), store.EVENTS, new)
+        conn = session.connection()
+        begin_write(conn)
+        stored = store.existing_event_hashes(conn, events["content_hash"].tolist())
+        known = among_keys(events["content_hash"], list(stored)) | repeated
+        summary.events_unchanged += int(known.sum())
+        new = events[~known].reset_index(drop=True)
+        if new.empty:
+            return
+        first = reserve_ids(conn, "transport_events", len(new))
+        new["id"] = np.arange(first, first + len(new), dtype=np.int64)
+        new["job_id"] = job_id
+        store.insert_frame(conn, store.EVENTS, new)
         audit.record(
             session,
             actor,

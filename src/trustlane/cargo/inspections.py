@@ -28,7 +28,7 @@ from trustlane.cargo.mapping import Column, Profile, ValueType
 from trustlane.cargo.models import Inspection, Shipment
 from trustlane.cargo.readers import SourceFile
 from trustlane.cargo.validate import check_chunk, empty_rejects, problems
-from trustlane.db import Database, id_counters, utcnow
+from trustlane.db import Database, reserve_ids, utcnow
 from trustlane.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 
 
@@ -77,7 +77,7 @@ def record_inspection(
             [FieldProblem("line_no", f"shipment {shipment_id} has no line {outcome.line_no}")],
         )
     inspection = Inspection(
-        id=_reserve_in_session(session, 1),
+        id=reserve_ids(session.connection(), "inspections", 1),
         shipment_id=shipment.id,
         line_no=outcome.line_no,
         inspected_on=outcome.inspected_on,
@@ -101,26 +101,6 @@ def record_inspection(
         after=audit.snapshot(inspection),
     )
     return inspection
-
-
-def _reserve_in_session(session: Session, count: int) -> int:
-    """``count`` inspection ids from the shared counter, in the session's own transaction.
-
-    :func:`trustlane.db.reserve_ids` commits on a connection of its own, which on SQLite
-    would wait for the write lock this request may already hold; the same counter bumped
-    here commits (or rolls back) with the outcomes it numbers.
-    """
-    conn = session.connection()
-    row = conn.execute(
-        id_counters.update()
-        .where(id_counters.c.name == "inspections")
-        .values(next_id=id_counters.c.next_id + count)
-        .returning(id_counters.c.next_id)
-    ).first()
-    if row is not None:
-        return int(row[0]) - count
-    conn.execute(id_counters.insert().values(name="inspections", next_id=1 + count))
-    return 1
 
 
 OUTCOMES = Profile(
@@ -244,7 +224,7 @@ def import_outcomes(
                         "created_at": utcnow(),
                     }
                 )
-                first = _reserve_in_session(session, len(frame))
+                first = reserve_ids(session.connection(), "inspections", len(frame))
                 frame["id"] = np.arange(first, first + len(frame), dtype=np.int64)
                 store.insert_frame(session.connection(), store.INSPECTIONS, frame)
                 audit.record(

@@ -31,10 +31,9 @@ class Shipment(Base):
     """One version of one filing (declaration, ISF, air cargo, entry or export manifest)."""
 
     __tablename__ = "shipments"
-    __table_args__ = (
-        sa.UniqueConstraint("kind", "external_id", "version"),
-        sa.Index("ix_shipments_current", "kind", "external_id", "is_current"),
-    )
+    # The unique key also finds a filing's current version (kind, external_id, then the
+    # is_current flag on the few versions it holds): no index of its own for that.
+    __table_args__ = (sa.UniqueConstraint("kind", "external_id", "version"),)
 
     id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(sa.String(16))

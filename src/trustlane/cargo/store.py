@@ -1,7 +1,9 @@
 """The cargo package's SQL: current versions, supersession, bulk writes and shipment queries.
 
-Bulk writes go through :func:`trustlane.db.bulk_insert` (COPY on PostgreSQL, executemany on
-SQLite) with ids from :func:`trustlane.db.reserve_ids`: no ORM object per row.
+Bulk writes go through :func:`trustlane.db.bulk_insert_frame` (COPY on PostgreSQL, executemany
+on SQLite, values converted column by column) with ids from :func:`trustlane.db.reserve_ids`:
+no ORM object and no per-value Python per row. Lookups take all of a chunk's keys as one
+parameter (:func:`trustlane.db.among`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from trustlane.cargo.models import Inspection, Shipment, ShipmentLine, ShipmentParty, TransportEvent
-from trustlane.db import bulk_insert, in_batches
+from trustlane.db import among, bulk_insert_frame, in_batches
 from trustlane.paging import Page, PageRequest, paginate
 from trustlane.registry.models import Organization
 
@@ -28,63 +30,44 @@ INSPECTIONS: sa.Table = Inspection.__table__  # type: ignore[assignment]
 EVENTS: sa.Table = TransportEvent.__table__  # type: ignore[assignment]
 
 
-def current_versions(conn: Connection, kind: str, external_ids: Sequence[str]) -> pd.DataFrame:
-    """The current version of each filing of ``kind`` among ``external_ids`` that exists."""
-    found: list[tuple[Any, ...]] = []
-    # Driver-level SQL: SQLAlchemy's expansion of a 10,000-value IN list costs ~30 µs a value,
-    # ten times the lookup itself, and this query runs for every row of every ingest.
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    for batch in in_batches(list(external_ids)):
-        marks = ", ".join([mark] * len(batch))
-        sql = (
-            "SELECT external_id, id, version, content_hash, importer_org_id FROM shipments "  # noqa: S608
-            f"WHERE kind = {mark} AND is_current = {mark} AND external_id IN ({marks})"
-        )
-        found.extend(conn.exec_driver_sql(sql, (kind, True, *batch)).all())
-    frame = pd.DataFrame(
-        found, columns=["external_id", "id", "version", "content_hash", "importer_org_id"]
+def current_versions(
+    conn: Connection, kind: str, external_ids: Sequence[str] | pd.Series[Any]
+) -> pd.DataFrame:
+    """The current version of each filing of ``kind`` among ``external_ids`` that exists
+    (one query, the keys as one parameter), indexed by external id."""
+    columns = ["external_id", "id", "version", "content_hash", "importer_org_id"]
+    stmt = sa.select(*(SHIPMENTS.c[c] for c in columns)).where(
+        SHIPMENTS.c.kind == kind,
+        SHIPMENTS.c.is_current.is_(True),
+        among(SHIPMENTS.c.external_id, list(external_ids), conn.dialect.name),
     )
+    found = conn.execute(stmt).all()
+    data = dict(zip(columns, zip(*found, strict=True), strict=True)) if found else {}
+    frame = pd.DataFrame({c: list(data.get(c, ())) for c in columns})
     return frame.set_index("external_id")
 
 
 def existing_event_hashes(conn: Connection, hashes: Sequence[str]) -> set[str]:
-    out: set[str] = set()
-    for batch in in_batches(list(hashes)):
-        out.update(
-            conn.execute(
-                sa.select(EVENTS.c.content_hash).where(EVENTS.c.content_hash.in_(batch))
-            ).scalars()
-        )
-    return out
+    stmt = sa.select(EVENTS.c.content_hash).where(
+        among(EVENTS.c.content_hash, hashes, conn.dialect.name)
+    )
+    return set(conn.execute(stmt).scalars())
 
 
 def supersede(conn: Connection, ids: Sequence[int], at: datetime) -> None:
     """Mark versions as no longer current (their successors are being written)."""
-    for batch in in_batches(list(ids)):
+    if ids:
         conn.execute(
             sa.update(SHIPMENTS)
-            .where(SHIPMENTS.c.id.in_(batch))
+            .where(among(SHIPMENTS.c.id, ids, conn.dialect.name))
             .values(is_current=False, superseded_at=at)
         )
 
 
-def python_values(series: pd.Series[Any]) -> list[Any]:
-    """A column as plain Python values for the driver: None for missing, int not numpy.int64,
-    aware datetimes, dates for dates."""
-    if pd.api.types.is_datetime64_any_dtype(series.dtype) and series.dt.tz is None:
-        out = series.dt.date.astype(object)
-    else:
-        out = series.astype(object)
-    return out.where(series.notna(), None).tolist()  # type: ignore[no-any-return]
-
-
 def insert_frame(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> int:
-    """Write every row of ``frame`` (columns named as the table's) in one bulk statement."""
-    if frame.empty:
-        return 0
-    columns = [c for c in frame.columns if c in table.c]
-    values = [python_values(frame[c]) for c in columns]
-    return bulk_insert(conn, table, columns, zip(*values, strict=True))
+    """Write every row of ``frame`` (columns named as the table's; others ignored) in one
+    bulk statement: :func:`trustlane.db.bulk_insert_frame`."""
+    return bulk_insert_frame(conn, table, frame)
 
 
 # Reads ------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def read_parties(frame: pd.DataFrame) -> list[Party]:
         given_country = _text(country)
         code = find_country(given_country) if given_country else None
         party = Party(
-            role=_role(role),
+            role=role_name(role),
             name=_text(name),
             street=_text(address),
             city=_text(city),
@@ -98,8 +98,10 @@ def _text(value: Any) -> str | None:
     return " ".join(str(value).split()) or None
 
 
-def _role(value: Any) -> str | None:
+def role_name(value: Any) -> str | None:
     """A party role in the vocabulary's spelling ("Ship To" → "ship_to")."""
+    if isinstance(value, str) and value.isidentifier() and value.islower():
+        return value  # already spelled so (the usual case: roles come from a profile)
     text = _text(value)
     return text.lower().replace(" ", "_").replace("-", "_") if text else None
 

@@ -13,7 +13,9 @@ For a frame of parties (columns ``role, name, address, city, country, identifier
    sharing an identifier, or with the same name and country, are one) — carrying its
    identifiers, country, address and the trade role its party role suggests.
 
-Runs in the caller's transaction, a handful of set-based queries per call.
+Parties known by one identifier and nothing else take a set-based path with the same
+decisions (:mod:`trustlane.registry.keyed`). Runs in the caller's transaction, a handful of
+set-based queries per call.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -30,6 +33,13 @@ from trustlane.access.principal import Principal
 from trustlane.errors import FieldProblem, Forbidden, InvalidInput
 from trustlane.registry import proposals, store
 from trustlane.registry.countries import find_country
+from trustlane.registry.keyed import (
+    SEP,
+    in_keys,
+    keyed_parties,
+    text_keys,
+    unheld_organizations,
+)
 from trustlane.registry.matching import (
     NAME_FLOOR,
     SHOW_FLOOR,
@@ -62,24 +72,60 @@ def resolve_parties(
         raise Forbidden(
             f"Your role ({actor.role.value}) may not propose organizations for new parties"
         )
-    rows = read_parties(parties)
-    n = len(rows)
+    n = len(parties)
     org_ids: list[int | None] = [None] * n
     how: list[str | None] = [None] * n
     scores: list[float] = [math.nan] * n
     reasons: list[str | None] = [None] * n
 
+    # Parties known by one identifier alone are decided set-based (registry.keyed); the rest
+    # are read in full. A keyed row whose identifier another row also carries joins the rest,
+    # so that proposals group it with that row.
+    keyed = keyed_parties(parties)
+    full = np.setdiff1d(np.arange(n), keyed.index.to_numpy(), assume_unique=True).tolist()
+    rows = dict(zip(full, read_parties(parties.iloc[full]), strict=True))
+    shared = {f"{s}{SEP}{k}" for p in rows.values() for s, k, _ in p.ids}
+    if shared:
+        moved = in_keys(text_keys(keyed), shared)
+        if moved.any():
+            back = keyed.index[moved].tolist()
+            rows.update(zip(back, read_parties(parties.iloc[back]), strict=True))
+            keyed = keyed[~moved]
+
     # 1. identifiers
-    holders = store.identifier_holders(session, {(s, k) for p in rows for s, k, _ in p.ids})
+    wanted = {(s, k) for p in rows.values() for s, k, _ in p.ids}
+    wanted |= set(zip(keyed["scheme"], keyed["key"], strict=True))
+    holders = store.identifier_holders(session, wanted)
     labels = store.org_labels(session, set(holders.values()))
-    for i, party in enumerate(rows):
-        hit = _identifier_decision(party, holders, labels)
-        if hit is not None:
-            org_ids[i], reasons[i] = hit
+    for i, party in rows.items():
+        decided = _identifier_decision(party, holders, labels)
+        if decided is not None:
+            org_ids[i], reasons[i] = decided
             how[i], scores[i] = "identifier", 1.0
+    keyed_text = text_keys(keyed)
+    held = pd.Series({f"{s}{SEP}{k}": o for (s, k), o in holders.items()}, dtype="Int64")
+    found = held.reindex(keyed_text.to_numpy())
+    keyed_org = np.where(found.isna().to_numpy(), None, found.astype(object).to_numpy())
+    is_held = pd.notna(keyed_org)
+    if is_held.any():
+        hit = keyed[is_held]
+        org = pd.Series(keyed_org[is_held], index=hit.index).astype("int64")
+        name = org.map({int(o): labels[int(o)][0] for o in pd.unique(org.to_numpy())})
+        text = (
+            hit["scheme"]
+            + " "
+            + hit["given"]
+            + " is held by organization "
+            + org.astype(str)
+            + " ("
+            + name
+            + ")"
+        )
+        for i, org_id, reason in zip(hit.index, org, text, strict=True):
+            org_ids[i], how[i], scores[i], reasons[i] = int(org_id), "identifier", 1.0, reason
 
     # 2. names, once per distinct (name, country, address)
-    pending = [i for i in range(n) if org_ids[i] is None and rows[i].name]
+    pending = [i for i, party in rows.items() if org_ids[i] is None and party.name]
     views: dict[PartyView, list[int]] = defaultdict(list)
     for i in pending:
         view = rows[i].view()
@@ -99,14 +145,34 @@ def resolve_parties(
                 best_seen[i] = best
 
     # 3. proposals (or the reason nothing was found)
-    unresolved = [i for i in range(n) if org_ids[i] is None]
+    unresolved = [i for i in rows if org_ids[i] is None]
+    unheld = keyed[~is_held]
+    keyed_orgs, keyed_group = unheld_organizations(keyed, ~is_held)
     made: dict[int, proposals.Proposed] = {}
-    if propose and unresolved:
-        made = proposals.propose(session, actor, [(i, rows[i]) for i in unresolved])
+    keyed_ids: list[int] = []
+    if propose and (unresolved or len(unheld)):
+        made, keyed_ids = proposals.propose(
+            session, actor, [(i, rows[i]) for i in unresolved], keyed_orgs
+        )
     for i in unresolved:
         reasons[i] = _unresolved_reason(rows[i], best_seen.get(i), made.get(i), propose)
         if i in made:
             org_ids[i], how[i] = made[i].org_id, "proposed"
+    if len(unheld):
+        text = "no organization holds " + unheld["scheme"] + " " + unheld["given"]
+        if keyed_ids:
+            group_org = np.asarray(keyed_ids, dtype=np.int64)[keyed_group]
+            shared_by = keyed_orgs["rows"].to_numpy()[keyed_group]
+            suffix = np.full(len(unheld), "", dtype=object)
+            many = shared_by > 1
+            suffix[many] = [f", shared by {c} rows of this batch" for c in shared_by[many]]
+            text = text + "; proposed new organization " + group_org.astype(str) + suffix
+            for i, org_id in zip(unheld.index, group_org.tolist(), strict=True):
+                org_ids[i], how[i] = org_id, "proposed"
+        else:
+            text = text + "; not proposed (proposals off)"
+        for i, reason in zip(unheld.index, text, strict=True):
+            reasons[i] = reason
 
     out = pd.DataFrame(
         {

@@ -7,17 +7,24 @@ of queries, not one per row.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from trustlane.db import Base, bulk_insert, in_batches, is_postgres
+from trustlane.db import (
+    Base,
+    among,
+    bulk_insert_frame,
+    in_batches,
+    is_postgres,
+    reserve_serial_ids,
+)
 from trustlane.registry.matching import CandidateName, CandidateView
 from trustlane.registry.models import (
     OrgAddress,
@@ -30,18 +37,10 @@ from trustlane.registry.models import (
 from trustlane.registry.names import core_name, name_tokens
 from trustlane.registry.vocab import OrgKind, OrgStatus
 
-# PostgreSQL: many values are passed as one array parameter, not as thousands of
-# placeholders (psycopg spends most of the time of a 10,000-value ``IN (...)`` parsing them).
-# These are dialect differences that belong in ``trustlane.db`` beside ``in_batches``.
-
 
 def _among(session: Session, column: Any, values: Sequence[Any]) -> sa.ColumnElement[bool]:
-    """``column IN values``; on PostgreSQL ``column = ANY(array)``, which the planner uses as
-    an index condition on the (indexed) columns this module looks up."""
-    if is_postgres(session):
-        array = sa.bindparam(None, list(values), type_=ARRAY(column.type))
-        return cast(sa.ColumnElement[bool], column == sa.any_(array))
-    return cast(sa.ColumnElement[bool], column.in_(values))
+    """``column IN values`` as one parameter (:func:`trustlane.db.among`)."""
+    return among(column, values, session.get_bind().dialect.name)
 
 
 def identifier_holders(
@@ -50,32 +49,40 @@ def identifier_holders(
     """``(scheme, key)`` → id of the organization holding it, for those that are held."""
     pairs = sorted(set(keys))
     found: dict[tuple[str, str], int] = {}
+    if not pairs:
+        return found
+    if not is_postgres(session):
+        # One query per scheme (a call names a handful), its keys as one JSON parameter.
+        by_scheme: dict[str, list[str]] = defaultdict(list)
+        for scheme, key in pairs:
+            by_scheme[scheme].append(key)
+        for scheme, scheme_keys in by_scheme.items():
+            by_key = sa.select(OrgIdentifier.value_key, OrgIdentifier.org_id).where(
+                OrgIdentifier.scheme == scheme,
+                _among(session, OrgIdentifier.value_key, scheme_keys),
+            )
+            for value_key, org_id in session.execute(by_key):
+                found[(scheme, value_key)] = org_id
+        return found
     for batch in in_batches(pairs):
-        if is_postgres(session):
-            # Joined with the unnested pairs: with a separate ``scheme = ...`` filter, stale
-            # statistics (right after a bulk load) make the planner expect one row and
-            # compare every row with every key.
-            wanted = (
-                sa.func.unnest(
-                    sa.bindparam(None, [s for s, _ in batch], type_=ARRAY(sa.String())),
-                    sa.bindparam(None, [k for _, k in batch], type_=ARRAY(sa.String())),
-                )
-                .table_valued("scheme", "key")
-                .render_derived(name="wanted")
+        # Joined with the unnested pairs: with a separate ``scheme = ...`` filter, stale
+        # statistics (right after a bulk load) make the planner expect one row and compare
+        # every row with every key.
+        wanted = (
+            sa.func.unnest(
+                sa.bindparam(None, [s for s, _ in batch], type_=ARRAY(sa.String())),
+                sa.bindparam(None, [k for _, k in batch], type_=ARRAY(sa.String())),
             )
-            stmt = sa.select(
-                OrgIdentifier.scheme, OrgIdentifier.value_key, OrgIdentifier.org_id
-            ).join(
-                wanted,
-                sa.and_(
-                    OrgIdentifier.scheme == wanted.c.scheme,
-                    OrgIdentifier.value_key == wanted.c.key,
-                ),
-            )
-        else:
-            stmt = sa.select(
-                OrgIdentifier.scheme, OrgIdentifier.value_key, OrgIdentifier.org_id
-            ).where(sa.tuple_(OrgIdentifier.scheme, OrgIdentifier.value_key).in_(batch))
+            .table_valued("scheme", "key")
+            .render_derived(name="wanted")
+        )
+        stmt = sa.select(OrgIdentifier.scheme, OrgIdentifier.value_key, OrgIdentifier.org_id).join(
+            wanted,
+            sa.and_(
+                OrgIdentifier.scheme == wanted.c.scheme,
+                OrgIdentifier.value_key == wanted.c.key,
+            ),
+        )
         for scheme, value_key, org_id in session.execute(stmt):
             found[(scheme, value_key)] = org_id
     return found
@@ -83,15 +90,14 @@ def identifier_holders(
 
 def org_labels(session: Session, ids: Collection[int]) -> dict[int, tuple[str, str]]:
     """id → (name, status) for the given organizations."""
-    out: dict[int, tuple[str, str]] = {}
-    for batch in in_batches(sorted(ids)):
-        rows = session.execute(
-            sa.select(Organization.id, Organization.name, Organization.status).where(
-                _among(session, Organization.id, batch)
-            )
+    if not ids:
+        return {}
+    rows = session.execute(
+        sa.select(Organization.id, Organization.name, Organization.status).where(
+            _among(session, Organization.id, sorted(ids))
         )
-        out.update({i: (n, s) for i, n, s in rows})
-    return out
+    )
+    return {i: (n, s) for i, n, s in rows}
 
 
 def indexable(org: Organization) -> bool:
@@ -121,10 +127,6 @@ def reindex_names(session: Session, orgs: Iterable[Organization]) -> None:
     ]
     if rows:
         session.execute(sa.insert(OrgNameToken), rows)
-
-
-def insert_name_tokens(session: Session, rows: list[dict[str, Any]]) -> None:
-    insert_rows(session, OrgNameToken, rows)
 
 
 def token_frequencies(session: Session, tokens: Collection[str]) -> dict[str, int]:
@@ -200,59 +202,28 @@ def candidates(session: Session, ids: Collection[int]) -> dict[int, CandidateVie
     }
 
 
-def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    """Bulk INSERT of plain rows (all with the same keys) through ``db.bulk_insert``: COPY on
-    PostgreSQL, one executemany on SQLite, no ORM bookkeeping."""
-    if rows:
-        table = cast(sa.Table, model.__table__)
-        columns = list(rows[0])
-        bulk_insert(session.connection(), table, columns, (list(r.values()) for r in rows))
+def insert_frame(session: Session, model: type[Base], frame: pd.DataFrame) -> None:
+    """Bulk INSERT of a frame's rows (columns named as the table's; others ignored)."""
+    if len(frame):
+        bulk_insert_frame(session.connection(), cast(sa.Table, model.__table__), frame)
 
 
-def insert_organizations(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert organizations in bulk; their ids in the order of ``rows``.
+def insert_organizations(session: Session, rows: pd.DataFrame) -> list[int]:
+    """Insert organizations in bulk (one per row of ``rows``, columns named as the table's);
+    their ids in the order of ``rows``.
 
-    PostgreSQL: ids are drawn from the table's sequence first, then the rows are COPYed with
-    them (an INSERT of thousands of rows costs seconds in the driver's query parsing).
-    SQLite: INSERT ... RETURNING in batches. RETURNING promises no order, and asking
-    SQLAlchemy to sort costs one statement per row on SQLite, so the rows are matched back by
-    their own values: rows equal in every column returned are interchangeable.
+    The ids are reserved first (the table's sequence on PostgreSQL, the next free ids within
+    the write transaction on SQLite: :func:`trustlane.db.reserve_serial_ids`), then the rows
+    are written with them in one bulk statement.
     """
-    if not rows:
+    if rows.empty:
         return []
+    session.flush()  # organizations the ORM still holds take their ids first
     table = cast(sa.Table, Organization.__table__)
-    if is_postgres(session):
-        drawn = session.execute(
-            sa.text(
-                "SELECT nextval(pg_get_serial_sequence('organizations', 'id')) "
-                "FROM generate_series(1, :n)"
-            ),
-            {"n": len(rows)},
-        ).scalars()
-        ids = [int(i) for i in drawn]
-        columns = ["id", *rows[0]]
-        bulk_insert(
-            session.connection(),
-            table,
-            columns,
-            ([org_id, *r.values()] for org_id, r in zip(ids, rows, strict=True)),
-        )
-        return ids
-    result = session.execute(
-        sa.insert(table).returning(table.c.id, table.c.name, table.c.country, table.c.attributes),
-        rows,
-    )
-    waiting: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for position, row in enumerate(rows):
-        waiting[_row_key(row["name"], row.get("country"), row.get("attributes"))].append(position)
-    ids = [0] * len(rows)
-    for org_id, name, country, attributes in result:
-        ids[waiting[_row_key(name, country, attributes)].pop(0)] = int(org_id)
+    conn = session.connection()
+    ids = reserve_serial_ids(conn, table, len(rows))
+    bulk_insert_frame(conn, table, rows.assign(id=ids))
     return ids
-
-
-def _row_key(name: str, country: str | None, attributes: Any) -> tuple[Any, ...]:
-    return name, country, json.dumps(attributes or {}, sort_keys=True, default=str)
 
 
 def search_statement(

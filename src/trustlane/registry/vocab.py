@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 
 
 class OrgKind(StrEnum):
@@ -100,3 +101,17 @@ ID_SCHEME_PRIORITY: tuple[str, ...] = (
     IdScheme.scac,
     IdScheme.manufacturer_id,
 )
+
+
+#: Plain strings for the hot path (an enum member's ``.value`` is a descriptor call).
+_TRADE_ROLE_OF = {party: role.value for party, role in PARTY_ROLE_TRADE_ROLE.items()}
+
+
+@lru_cache(maxsize=1024)
+def trade_roles(party_roles: tuple[str, ...], has_imo: bool) -> tuple[str, ...]:
+    """The trade roles that a proposed organization's party roles suggest, sorted
+    (:data:`PARTY_ROLE_TRADE_ROLE`); a carrier with an IMO number is a sea carrier."""
+    roles = {_TRADE_ROLE_OF[r] for r in party_roles if r in _TRADE_ROLE_OF}
+    if "carrier" in party_roles and has_imo:
+        roles.add(TradeRole.sea_carrier.value)
+    return tuple(sorted(roles))
