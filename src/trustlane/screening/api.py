@@ -4,29 +4,35 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import uuid
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile, status
+from fastapi.responses import FileResponse
 
-from trustlane.errors import FieldProblem, InvalidInput
-from trustlane.jobs.runner import create_job
+from trustlane.screening import browse, review, subjects
 from trustlane.screening import lists as list_cases
-from trustlane.screening import subjects
 from trustlane.screening.config import current_model
 from trustlane.screening.engine import Party
 from trustlane.screening.files import hit_list_name
+from trustlane.screening.jobs import bulk_output, submit_bulk
 from trustlane.screening.matching import compare_names
 from trustlane.screening.normalize import kind_of
 from trustlane.screening.records import birth_dates, country_code
 from trustlane.screening.schemas import (
+    AlertDetail,
     AlertPublic,
     AssignIn,
     BulkOut,
+    ChangesPage,
     CompareIn,
     CompareOut,
     DecideIn,
+    DecisionOut,
+    EntriesPage,
+    EntryDetail,
+    EntryPublic,
     HitOut,
     ListPublic,
     LoadReportPublic,
@@ -35,9 +41,17 @@ from trustlane.screening.schemas import (
     ScreenOut,
     ScreenStoredIn,
     ScreenStoredOut,
+    SubjectOut,
     VersionPublic,
 )
-from trustlane.web.deps import CurrentUser, DatabaseDep, RunnerDep, SessionDep, SettingsDep
+from trustlane.web.deps import (
+    CurrentUser,
+    DatabaseDep,
+    PageDep,
+    RunnerDep,
+    SessionDep,
+    SettingsDep,
+)
 
 router = APIRouter(prefix="/api/screening", tags=["screening"])
 
@@ -52,6 +66,75 @@ def get_versions(name: str, principal: CurrentUser, session: SessionDep) -> list
     return [
         VersionPublic.model_validate(v) for v in list_cases.list_versions(session, principal, name)
     ]
+
+
+@router.get(
+    "/lists/{name}/versions/{number}/changes",
+    response_model=ChangesPage,
+    summary="Entries a version added, removed or changed (field by field) from the one before",
+)
+def get_changes(
+    name: str,
+    number: int,
+    principal: CurrentUser,
+    session: SessionDep,
+    page: PageDep,
+    change: str = "added",
+    q: str | None = None,
+) -> ChangesPage:
+    found = browse.version_changes(session, principal, name, number, change, page, q)
+    return ChangesPage(
+        list=found.watch.name,
+        version=found.version.number,
+        previous=found.previous.number if found.previous else None,
+        change=found.kind,
+        items=[asdict(r) for r in found.rows.items],
+        total=found.rows.total,
+        limit=found.rows.limit,
+        offset=found.rows.offset,
+    )
+
+
+@router.get(
+    "/lists/{name}/entries",
+    response_model=EntriesPage,
+    summary="Entries of a list as they were in a version (current by default), searchable",
+)
+def get_entries(
+    name: str,
+    principal: CurrentUser,
+    session: SessionDep,
+    page: PageDep,
+    q: str | None = None,
+    version: int | None = None,
+    category: str | None = None,
+) -> EntriesPage:
+    found = browse.list_entries(
+        session, principal, name, page, version=version, text=q, category=category
+    )
+    return EntriesPage(
+        list=found.watch.name,
+        version=found.version.number,
+        items=[EntryPublic.model_validate(e) for e in found.entries.items],
+        total=found.entries.total,
+        limit=found.entries.limit,
+        offset=found.entries.offset,
+    )
+
+
+@router.get(
+    "/lists/{name}/entries/{entry_id}",
+    response_model=EntryDetail,
+    summary="One stored entry (as it was in its versions) and its history",
+)
+def get_entry(name: str, entry_id: int, principal: CurrentUser, session: SessionDep) -> EntryDetail:
+    view = browse.show_entry(session, principal, name, entry_id)
+    return EntryDetail(
+        entry=EntryPublic.model_validate(view.row),
+        first_version=view.first,
+        last_version=view.last,
+        history=[asdict(h) for h in view.history],
+    )
 
 
 @router.post(
@@ -177,6 +260,31 @@ def get_alerts(
     return [AlertPublic.model_validate(a) for a in found]
 
 
+@router.get(
+    "/alerts/{alert_id}",
+    response_model=AlertDetail,
+    summary="One alert: party, entry as it was, names word by word, contributions, consequence",
+)
+def get_alert(alert_id: int, principal: CurrentUser, session: SessionDep) -> AlertDetail:
+    view = review.show_alert(session, principal, alert_id)
+    return AlertDetail(
+        alert=AlertPublic.model_validate(view.alert),
+        subject=SubjectOut.model_validate(view.subject),
+        list=view.watch.name,
+        list_version=view.version.number if view.version else None,
+        current_version=view.current_version.number if view.current_version else None,
+        entry=view.entry_row.doc,
+        entry_now=view.entry_now,
+        current_entry_id=view.current_entry_id,
+        name=asdict(view.name) if view.name else None,
+        stored_name_score=view.stored_name_score,
+        model_agrees=view.model_agrees,
+        consequence=asdict(view.consequence) if view.consequence else None,
+        decisions=[DecisionOut.model_validate(d) for d in view.decisions],
+        context=view.context,
+    )
+
+
 @router.post("/alerts/{alert_id}/assign", response_model=AlertPublic)
 def assign(
     alert_id: int, body: AssignIn, principal: CurrentUser, session: SessionDep
@@ -207,23 +315,20 @@ def bulk(
     runner: RunnerDep,
     file: Annotated[UploadFile, File(description="CSV with a full_name column")],
 ) -> BulkOut:
-    principal.require("screening:write")
-    if not (file.filename or "").lower().endswith(".csv"):
-        raise InvalidInput("Expected a CSV file", [FieldProblem("file", "must end in .csv")])
-    target = settings.path("screening", "bulk", f"{uuid.uuid4().hex}.csv")
-    with target.open("wb") as fh:
-        shutil.copyfileobj(file.file, fh)
-    job = create_job(
-        session,
-        principal,
-        "screening_bulk",
-        {"input": str(target), "output": str(target.with_suffix(".out.csv"))},
-        tenant_id=principal.tenant_id,
-        unit="rows",
-    )
+    job = submit_bulk(session, settings, principal, file.filename or "", file.file)
     session.commit()
     runner.start(job.id)
     return BulkOut(job_id=job.id)
+
+
+@router.get(
+    "/bulk/{job_id}/output",
+    response_class=FileResponse,
+    summary="The screened CSV of a finished bulk job",
+)
+def bulk_file(job_id: str, principal: CurrentUser, session: SessionDep) -> FileResponse:
+    path = bulk_output(session, principal, job_id)
+    return FileResponse(path, media_type="text/csv", filename=f"screened-{job_id[:8]}.csv")
 
 
 @router.post("/ownership/evaluate", summary="Apply the 50 percent ownership rule again")

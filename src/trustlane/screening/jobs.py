@@ -9,12 +9,19 @@ end, with the same columns as ``trustlane screening screen``.
 from __future__ import annotations
 
 import csv
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from trustlane.jobs.runner import JobContext, JobKind
+from sqlalchemy.orm import Session
+
+from trustlane.access.principal import Principal
+from trustlane.errors import Conflict, FieldProblem, InvalidInput, NotFound, PayloadTooLarge
+from trustlane.jobs.models import Job
+from trustlane.jobs.runner import JobContext, JobKind, create_job, get_job
 from trustlane.screening.files import SCREEN_COLUMNS, read_table, screen_chunk, use_screener
 from trustlane.screening.models import BulkRun
+from trustlane.settings import Settings
 
 #: Rows per chunk (per part file and per progress step).
 BULK_CHUNK = 2_000
@@ -70,11 +77,15 @@ def run_bulk(ctx: JobContext) -> dict[str, Any]:
     with ctx.database.session() as session:
         run = session.get(BulkRun, ctx.job_id)
         if run is None:
+            # Counters set here: column defaults only apply when the row is written.
             run = BulkRun(
                 job_id=ctx.job_id,
                 input_path=str(source),
                 output_path=str(output),
                 rows_total=len(rows),
+                chunks_done=0,
+                rows_done=0,
+                alerts=0,
             )
             session.add(run)
         done, alerts = run.chunks_done, run.alerts
@@ -108,3 +119,66 @@ def run_bulk(ctx: JobContext) -> dict[str, Any]:
     for n in range(len(chunks)):
         output.with_name(f"{output.name}.part{n:05d}").unlink(missing_ok=True)
     return {"rows": len(rows), "alerts": alerts, "output": str(output)}
+
+
+#: Bytes copied at a time when an upload is saved.
+_COPY_BLOCK = 1 << 20
+
+
+def submit_bulk(
+    session: Session,
+    settings: Settings,
+    actor: Principal,
+    filename: str,
+    source: BinaryIO,
+    lists: list[str] | None = None,
+) -> Job:
+    """Save an uploaded CSV of parties under the data folder and queue its bulk screening
+    job (audited by :func:`create_job`). The caller commits, then starts the job."""
+    actor.require("screening:write")
+    if not filename.lower().endswith(".csv"):
+        raise InvalidInput("Expected a CSV file", [FieldProblem("file", "must end in .csv")])
+    target = settings.path("screening", "bulk", f"{uuid.uuid4().hex}.csv")
+    limit = settings.max_upload_mb * 2**20
+    size = 0
+    with target.open("wb") as fh:
+        while block := source.read(_COPY_BLOCK):
+            size += len(block)
+            if size > limit:
+                break
+            fh.write(block)
+    if size > limit or size == 0:
+        target.unlink(missing_ok=True)
+        if size == 0:
+            raise InvalidInput("The file is empty", [FieldProblem("file", "is empty")])
+        raise PayloadTooLarge(
+            f"The file is larger than the limit of {settings.max_upload_mb} MB",
+            [FieldProblem("file", f"larger than {settings.max_upload_mb} MB")],
+        )
+    params: dict[str, Any] = {"input": str(target), "output": str(target.with_suffix(".out.csv"))}
+    if lists:
+        params["lists"] = lists
+    return create_job(
+        session, actor, "screening_bulk", params, tenant_id=actor.tenant_id, unit="rows"
+    )
+
+
+def get_bulk_job(session: Session, actor: Principal, job_id: str) -> Job:
+    """A bulk screening job the caller may see (its own, its tenant's, or any for the
+    agency)."""
+    actor.require("screening:read")
+    job = get_job(session, actor, job_id)
+    if job.kind != "screening_bulk":
+        raise NotFound(f"Bulk screening job {job_id} not found")
+    return job
+
+
+def bulk_output(session: Session, actor: Principal, job_id: str) -> Path:
+    """The screened file of a finished bulk job the caller may see."""
+    job = get_bulk_job(session, actor, job_id)
+    if job.status != "succeeded":
+        raise Conflict(f"The job is {job.status}; its file is ready when it has succeeded")
+    path = Path(str(job.params["output"]))
+    if not path.exists():
+        raise NotFound("The screened file is no longer on the server")
+    return path

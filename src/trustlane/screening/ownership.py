@@ -10,12 +10,14 @@ change replaces the previous flags.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from trustlane.access import audit
 from trustlane.access.principal import Principal
+from trustlane.paging import Page, PageRequest, paginate
 from trustlane.registry.models import Organization, OwnershipLink
 from trustlane.screening.models import Alert, OwnershipFlag, Subject
 
@@ -107,3 +109,94 @@ def evaluate_ownership(session: Session, actor: Principal) -> list[OwnershipFlag
             after=audit.snapshot(flag),
         )  # fmt: skip
     return flags
+
+
+@dataclass
+class OwnerLink:
+    """One owner of a blocked organization: its share, where the link comes from, why the
+    owner counts as listed, and (for the agency) the alert that confirmed it or the flag
+    that blocks it in turn."""
+
+    owner_id: int
+    owner: str
+    share: float
+    source: str | None
+    why: str
+    confirmed_alert_id: int | None = None
+    owner_flag: FlagView | None = None
+
+
+@dataclass
+class FlagView:
+    org_id: int
+    organization: str
+    share: float
+    computed_at: datetime
+    chain: list[OwnerLink]
+
+
+def list_ownership_flags(
+    session: Session, actor: Principal, page: PageRequest, text: str | None = None
+) -> Page[FlagView]:
+    """The active flags, largest share first, searchable by organization name; a trade
+    member sees its own organization's flag only. For agency users each owner that is
+    blocked by ownership itself carries its own flag, so the whole chain can be read."""
+    from trustlane.screening import store
+
+    actor.require("screening:read")
+    stmt = sa.select(OwnershipFlag).where(OwnershipFlag.active.is_(True))
+    if actor.tenant_id is not None:
+        stmt = stmt.where(OwnershipFlag.tenant_id == actor.tenant_id)
+    if text and text.strip():
+        matching = sa.select(Organization.id).where(
+            sa.func.lower(Organization.name).contains(text.strip().lower(), autoescape=True)
+        )
+        stmt = stmt.where(OwnershipFlag.org_id.in_(matching))
+    found = paginate(
+        session,
+        stmt,
+        page,
+        {"share": OwnershipFlag.share},
+        [OwnershipFlag.share.desc(), OwnershipFlag.org_id],
+    )
+    flags: list[OwnershipFlag] = list(found.items)
+    all_flags = {f.org_id: f for f in flags}
+    if actor.is_agency:
+        all_flags = {
+            f.org_id: f
+            for f in session.scalars(sa.select(OwnershipFlag).where(OwnershipFlag.active.is_(True)))
+        }
+    org_ids = set(all_flags) | {
+        int(link["owner_id"]) for f in all_flags.values() for link in f.chain
+    }
+    names = store.organization_names(session, org_ids)
+    confirmed = store.confirmed_alerts_of_organizations(session, org_ids) if actor.is_agency else {}
+
+    def view(flag: OwnershipFlag, seen: frozenset[int]) -> FlagView:
+        links: list[OwnerLink] = []
+        for link in flag.chain:
+            owner_id = int(link["owner_id"])
+            nested = all_flags.get(owner_id) if actor.is_agency else None
+            links.append(
+                OwnerLink(
+                    owner_id=owner_id,
+                    owner=names.get(owner_id) or str(link.get("owner") or owner_id),
+                    share=float(link["share"]),
+                    source=link.get("source"),
+                    why=str(link.get("why") or ""),
+                    confirmed_alert_id=confirmed.get(owner_id),
+                    owner_flag=view(nested, seen | {owner_id})
+                    if nested is not None and owner_id not in seen
+                    else None,
+                )
+            )
+        return FlagView(
+            org_id=flag.org_id,
+            organization=names.get(flag.org_id, str(flag.org_id)),
+            share=flag.share,
+            computed_at=flag.computed_at,
+            chain=links,
+        )
+
+    items = [view(f, frozenset({f.org_id})) for f in flags]
+    return Page(items=items, total=found.total, limit=found.limit, offset=found.offset)

@@ -149,3 +149,140 @@ class ScreenStoredOut(BaseModel):
 
 class BulkOut(BaseModel):
     job_id: str
+
+
+class WordPairOut(BaseModel):
+    party: str
+    listed: str
+    how: str
+    similarity: float
+
+
+class ContributionOut(BaseModel):
+    feature: str
+    sentence: str
+    value: float
+    weight: float = Field(description="Contribution to the log-odds: coefficient × value")
+
+
+class NameExplanationOut(BaseModel):
+    party_name: str
+    listed_name: str
+    score: float
+    group: str
+    model_version: str
+    intercept: float
+    log_odds: float
+    words: builtins.list[WordPairOut]
+    only_party: builtins.list[str]
+    only_listed: builtins.list[str]
+    contributions: builtins.list[ContributionOut]
+
+
+class ConsequenceOut(BaseModel):
+    headline: str
+    action: str
+    details: builtins.list[tuple[str, str]]
+
+
+class DecisionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    decision: str
+    note: str | None
+    reviewer: str
+    decided_at: datetime
+
+
+class SubjectOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    ref: str
+    name: str
+    organization_id: int | None
+    data: dict[str, Any]
+    screened_at: datetime | None
+
+
+class AlertDetail(BaseModel):
+    """One alert with what a reviewer weighs: the party, the entry as it was (and whether
+    the list has changed or removed it since), the names word by word, each feature's
+    contribution (recomputed with the current model), the consequence and the decisions."""
+
+    alert: AlertPublic
+    subject: SubjectOut
+    list: str
+    list_version: int | None
+    current_version: int | None
+    entry: dict[str, Any]
+    entry_now: str = Field(description="unchanged, changed or removed in the current version")
+    current_entry_id: int | None
+    name: NameExplanationOut | None
+    stored_name_score: float | None
+    model_agrees: bool
+    consequence: ConsequenceOut | None
+    decisions: builtins.list[DecisionOut]
+    context: dict[str, Any]
+
+
+class EntryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    key: str
+    primary_name: str
+    kind: str
+    category: str
+    source: str | None
+    doc: dict[str, Any] = Field(description="The entry as loaded (names, dates, identifiers...)")
+
+
+class FieldChangeOut(BaseModel):
+    field: str
+    label: str
+    removed: builtins.list[str]
+    added: builtins.list[str]
+
+
+class EntryVersionOut(BaseModel):
+    entry_id: int
+    first: int
+    last: int | None
+    changes: builtins.list[FieldChangeOut]
+
+
+class EntryDetail(BaseModel):
+    entry: EntryPublic
+    first_version: int
+    last_version: int | None = Field(description="None: still current")
+    history: builtins.list[EntryVersionOut]
+
+
+class ChangeOut(BaseModel):
+    key: str
+    name: str
+    entry_id: int
+    previous_id: int | None
+    fields: builtins.list[FieldChangeOut]
+
+
+class ChangesPage(BaseModel):
+    list: str
+    version: int
+    previous: int | None
+    change: str
+    items: builtins.list[ChangeOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class EntriesPage(BaseModel):
+    list: str
+    version: int
+    items: builtins.list[EntryPublic]
+    total: int
+    limit: int
+    offset: int

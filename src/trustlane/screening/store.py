@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from trustlane.db import bulk_insert, in_batches, reserve_ids
 from trustlane.screening.models import (
@@ -180,3 +180,260 @@ def remembered_decision(
         .order_by(Decision.decided_at.desc())
         .limit(1)
     )
+
+
+# -- reading for the review pages and the API -------------------------------------------
+
+#: Alert statuses a filter may name; "review" means open or escalated (still to decide).
+ALERT_STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "review": ("open", "escalated"),
+    "open": ("open",),
+    "escalated": ("escalated",),
+    "true_match": ("true_match",),
+    "false_positive": ("false_positive",),
+}
+
+
+def alerts_query(
+    *,
+    tenant_id: int | None,
+    statuses: tuple[str, ...] | None,
+    list_id: int | None,
+    assignee: str | None,
+    unassigned: bool,
+    min_score: float | None,
+    max_score: float | None,
+    subject_kind: str | None,
+    text: str | None,
+) -> sa.Select[Alert, str, str, str, str]:
+    """Alerts with their subject and list name, filtered (``tenant_id`` None: all tenants)."""
+    stmt = (
+        sa.select(Alert, Subject.name, Subject.kind, Subject.ref, WatchList.name)
+        .join(Subject, Subject.id == Alert.subject_id)
+        .join(WatchList, WatchList.id == Alert.list_id)
+    )
+    if tenant_id is not None:
+        stmt = stmt.where(Alert.tenant_id == tenant_id)
+    if statuses:
+        stmt = stmt.where(Alert.status.in_(statuses))
+    if list_id is not None:
+        stmt = stmt.where(Alert.list_id == list_id)
+    if unassigned:
+        stmt = stmt.where(Alert.assignee.is_(None))
+    elif assignee:
+        stmt = stmt.where(sa.func.lower(Alert.assignee) == assignee.lower())
+    if min_score is not None:
+        stmt = stmt.where(Alert.score >= min_score)
+    if max_score is not None:
+        stmt = stmt.where(Alert.score <= max_score)
+    if subject_kind:
+        stmt = stmt.where(Subject.kind == subject_kind)
+    if text:
+        needle = text.lower()
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(Subject.name).contains(needle, autoescape=True),
+                sa.func.lower(Alert.matched_name).contains(needle, autoescape=True),
+                sa.func.lower(Alert.entry_key) == needle,
+            )
+        )
+    return stmt
+
+
+def decisions_of(session: Session, alert_id: int) -> list[Decision]:
+    return list(
+        session.scalars(
+            sa.select(Decision)
+            .where(Decision.alert_id == alert_id)
+            .order_by(Decision.decided_at, Decision.id)
+        )
+    )
+
+
+def current_entry_by_key(session: Session, list_id: int, key: str) -> ListEntry | None:
+    return session.scalar(
+        sa.select(ListEntry).where(
+            ListEntry.list_id == list_id, ListEntry.key == key, ListEntry.is_current.is_(True)
+        )
+    )
+
+
+def entry_history(session: Session, list_id: int, key: str) -> list[ListEntry]:
+    """Every stored row of one entry (one per version of its content), oldest first."""
+    return list(
+        session.scalars(
+            sa.select(ListEntry)
+            .where(ListEntry.list_id == list_id, ListEntry.key == key)
+            .order_by(ListEntry.first_version_id, ListEntry.id)
+        )
+    )
+
+
+def version_by_number(session: Session, list_id: int, number: int) -> ListVersion | None:
+    return session.scalar(
+        sa.select(ListVersion).where(ListVersion.list_id == list_id, ListVersion.number == number)
+    )
+
+
+def version_numbers(session: Session, list_id: int) -> dict[int, int]:
+    """Version id → version number of one list."""
+    rows = session.execute(
+        sa.select(ListVersion.id, ListVersion.number).where(ListVersion.list_id == list_id)
+    ).all()
+    return {int(i): int(n) for i, n in rows}
+
+
+def _entry_text_match(text: str) -> sa.ColumnElement[bool]:
+    """An entry whose key is ``text`` or whose names contain it (any alias, any quality)."""
+    needle = text.lower()
+    names = sa.cast(ListEntry.doc["names"], sa.Text)
+    return sa.or_(
+        sa.func.lower(ListEntry.key) == needle,
+        sa.func.lower(ListEntry.primary_name).contains(needle, autoescape=True),
+        sa.func.lower(names).contains(needle, autoescape=True),
+    )
+
+
+def entries_query(
+    list_id: int, version: ListVersion, text: str | None, category: str | None
+) -> sa.Select[Any]:
+    """Entries of a list as they were in ``version``.
+
+    Version ids grow with each load, so an entry row belongs to a version when it was
+    written at or before it and retired (``last_version_id``: the last version it was
+    valid in) at or after it."""
+    stmt = sa.select(ListEntry).where(
+        ListEntry.list_id == list_id,
+        ListEntry.first_version_id <= version.id,
+        sa.or_(ListEntry.last_version_id.is_(None), ListEntry.last_version_id >= version.id),
+    )
+    if text:
+        stmt = stmt.where(_entry_text_match(text))
+    if category:
+        stmt = stmt.where(ListEntry.category == category)
+    return stmt
+
+
+def added_entries_query(
+    list_id: int, version_id: int, previous_id: int | None, text: str | None
+) -> sa.Select[Any]:
+    """Entry rows a version wrote for keys the previous version did not have."""
+    old = aliased(ListEntry)
+    stmt = sa.select(ListEntry).where(
+        ListEntry.list_id == list_id, ListEntry.first_version_id == version_id
+    )
+    if previous_id is not None:
+        stmt = stmt.where(
+            ~sa.exists().where(
+                old.list_id == list_id, old.key == ListEntry.key, old.last_version_id == previous_id
+            )
+        )
+    if text:
+        stmt = stmt.where(_entry_text_match(text))
+    return stmt
+
+
+def changed_entries_query(
+    list_id: int, version_id: int, previous_id: int, text: str | None
+) -> sa.Select[ListEntry, ListEntry]:
+    """(new row, old row) of the entries whose content a version changed."""
+    old = aliased(ListEntry)
+    stmt = (
+        sa.select(ListEntry, old)
+        .join(
+            old,
+            sa.and_(
+                old.list_id == list_id, old.key == ListEntry.key, old.last_version_id == previous_id
+            ),
+        )
+        .where(ListEntry.list_id == list_id, ListEntry.first_version_id == version_id)
+    )
+    if text:
+        stmt = stmt.where(_entry_text_match(text))
+    return stmt
+
+
+def removed_entries_query(
+    list_id: int, version_id: int, previous_id: int, text: str | None
+) -> sa.Select[Any]:
+    """Entry rows of the previous version whose key a version no longer has."""
+    new = aliased(ListEntry)
+    stmt = sa.select(ListEntry).where(
+        ListEntry.list_id == list_id,
+        ListEntry.last_version_id == previous_id,
+        ~sa.exists().where(
+            new.list_id == list_id, new.key == ListEntry.key, new.first_version_id == version_id
+        ),
+    )
+    if text:
+        stmt = stmt.where(_entry_text_match(text))
+    return stmt
+
+
+def reviewer_accounts(session: Session, roles: Iterable[str]) -> list[tuple[str, str]]:
+    """(e-mail, name) of the active users holding one of ``roles``."""
+    from trustlane.access.models import User
+
+    rows = session.execute(
+        sa.select(User.email, User.name)
+        .where(User.role.in_(list(roles)), User.is_active.is_(True))
+        .order_by(User.email)
+    ).all()
+    return [(str(e), str(n)) for e, n in rows]
+
+
+def shipment_party_context(session: Session, shipment_id: int, seq: int) -> dict[str, Any] | None:
+    """The filing a shipment party was named on, and the party as filed."""
+    from trustlane.cargo.models import Shipment, ShipmentParty
+
+    row = session.execute(
+        sa.select(ShipmentParty, Shipment)
+        .join(Shipment, Shipment.id == ShipmentParty.shipment_id)
+        .where(ShipmentParty.shipment_id == shipment_id, ShipmentParty.seq == seq)
+    ).first()
+    if row is None:
+        return None
+    party, shipment = row
+    return {
+        "shipment_id": shipment.id,
+        "filing": f"{shipment.kind} {shipment.external_id} (version {shipment.version})",
+        "declared_on": shipment.declared_on,
+        "role": party.role,
+        "address": ", ".join(x for x in (party.address, party.city) if x),
+        "organization_id": party.organization_id,
+    }
+
+
+def organization_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    from trustlane.registry.models import Organization
+
+    wanted = sorted(set(ids))
+    out: dict[int, str] = {}
+    for chunk in in_batches(wanted):
+        rows = session.execute(
+            sa.select(Organization.id, Organization.name).where(Organization.id.in_(chunk))
+        )
+        out.update({int(i): str(n) for i, n in rows})
+    return out
+
+
+def confirmed_alerts_of_organizations(session: Session, ids: Iterable[int]) -> dict[int, int]:
+    """Organization id → the id of an alert confirming it on a sanctions list."""
+    wanted = sorted(set(ids))
+    out: dict[int, int] = {}
+    for chunk in in_batches(wanted):
+        rows = session.execute(
+            sa.select(Subject.organization_id, Alert.id)
+            .join(Alert, Alert.subject_id == Subject.id)
+            .where(
+                Subject.kind == "organization",
+                Subject.organization_id.in_(chunk),
+                Alert.status == "true_match",
+                Alert.category == "sanctions",
+            )
+            .order_by(Alert.id)
+        )
+        for org, alert_id in rows:
+            if org is not None:
+                out.setdefault(int(org), int(alert_id))
+    return out
