@@ -74,9 +74,15 @@ def drift_report(
         raise NotFound(
             f"Model v{active.version} has no drift reference (trained by an older version)"
         )
-    latest = store.shipment_frame(session, kinds=("declaration", "entry"))
-    if latest.empty:
+    kinds = ("declaration", "entry")
+    last = store.latest_declared_on(session, kinds)
+    if last is None:
         raise NotFound("No stored declarations to measure drift on")
+    # Only the window is read: both kinds always carry their declaration day (a required
+    # column of their ingest profiles), so the day alone places them in it.
+    latest = store.shipment_frame(
+        session, kinds=kinds, declared_from=last - timedelta(days=days - 1)
+    )
     frame = canonical(latest)
     end = frame["date"].max()
     since = end - timedelta(days=days)

@@ -18,10 +18,9 @@ from trustlane.paging import Page, PageRequest, paginate
 from trustlane.settings import Settings
 from trustlane.targeting import registry, store
 from trustlane.targeting.explain import REASON_GROUPS, shap_contributions
-from trustlane.targeting.indicators import load_config
 from trustlane.targeting.models import ShipmentScore
 from trustlane.targeting.reasons import reason_list
-from trustlane.targeting.shipments import analysis_frame
+from trustlane.targeting.shipments import canonical
 
 
 def require_agency_read(actor: Principal) -> None:
@@ -75,7 +74,9 @@ def explain_exactly(
     if rows.empty:
         raise NotFound(f"Shipment {shipment_id} not found")
     model, _ = registry.load_files(settings, active)
-    frame = analysis_frame(session, rows, load_config())
+    # The model reads the declaration's own columns and its stored history only; the
+    # indicators' look-ups over every stored shipment (analysis_frame) are not needed here.
+    frame = canonical(rows)
     X = model.design(frame)
     groups = shap_contributions(model.classifier, X, threads=1)
     reasons = reason_list(frame, X, groups.astype(np.float64), model.history, len(REASON_GROUPS))

@@ -94,11 +94,9 @@ def analysis_frame(session: Session, rows: pd.DataFrame, config: Config) -> pd.D
     frame["kind"] = rows["kind"].to_numpy()
     frame["importer_org_id"] = rows["importer_org_id"].to_numpy()
     until = frame["date"].max()
-    history = (
-        canonical(store.history_frame(session, until.date(), HISTORY_KINDS))
-        if pd.notna(until)
-        else frame.iloc[:0]
-    )
+    stored = store.history_frame(session, until.date(), HISTORY_KINDS) if pd.notna(until) else None
+    # Nothing declared up to then (e.g. only security filings, which have no declared day).
+    history = canonical(stored) if stored is not None and not stored.empty else frame.iloc[:0]
     frame["importer_prior_declarations"] = _prior_counts(history, frame, ("importer_id",))
     frame["pair_prior_declarations"] = _prior_counts(history, frame, ("importer_id", "seller_id"))
 

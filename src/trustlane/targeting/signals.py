@@ -1,17 +1,23 @@
-"""What targeting asks of screening and programs, through one narrow door each.
+"""What targeting asks of screening, programs and supply chains, through one narrow door each.
 
 Screening (alerts on parties) and trusted-trader programs (member tiers) are other packages
 that may be absent, not migrated or empty. Targeting reads their tables by name only when
 they exist, and otherwise gets "no alerts" and "no members": it never fails for their sake.
+Supply-chain exposure is asked of that package's own interface, when it is installed.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from trustlane.access.principal import Principal
 from trustlane.db import in_batches
 
 #: Alert states that still count against a party.
@@ -21,13 +27,30 @@ MEMBER_STATES = ("certified", "validated")
 
 _alerts = sa.table(
     "screening_alerts",
+    sa.column("id"),
     sa.column("subject_id"),
     sa.column("status"),
     sa.column("category"),
     sa.column("matched_name"),
+    sa.column("entry_key"),
+    sa.column("score"),
+    sa.column("explanation"),
 )
-_subjects = sa.table("screening_subjects", sa.column("id"), sa.column("organization_id"))
-_members = sa.table("programs_members", sa.column("org_id"), sa.column("status"), sa.column("tier"))
+_subjects = sa.table(
+    "screening_subjects",
+    sa.column("id"),
+    sa.column("organization_id"),
+    sa.column("kind"),
+    sa.column("ref"),
+    sa.column("name"),
+)
+_members = sa.table(
+    "programs_members",
+    sa.column("org_id"),
+    sa.column("status"),
+    sa.column("tier"),
+    sa.column("program"),
+)
 
 
 def _has(session: Session, *tables: str) -> bool:
@@ -70,3 +93,146 @@ def trusted_tiers(session: Session, org_ids: Iterable[int]) -> dict[int, int]:
         for org_id, tier in rows:
             tiers[int(org_id)] = int(tier or 1)
     return tiers
+
+
+# -- one shipment, for the analyst's page ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyAlert:
+    """A screening alert that concerns a shipment: on one of its named parties (``seq``) or
+    on an organization a party is linked to (``organization_id``)."""
+
+    alert_id: int
+    seq: int | None
+    organization_id: int | None
+    subject: str
+    matched_name: str
+    entry_key: str
+    category: str
+    status: str
+    score: float
+    explanation: str
+
+
+def shipment_alerts(session: Session, shipment_id: int, org_ids: Iterable[int]) -> list[PartyAlert]:
+    """Open, escalated or confirmed alerts on the shipment's parties or their organizations."""
+    if not _has(session, "screening_alerts", "screening_subjects"):
+        return []
+    ids = sorted({int(i) for i in org_ids})
+    on_party = sa.and_(
+        _subjects.c.kind == "shipment_party", _subjects.c.ref.like(f"{int(shipment_id)}:%")
+    )
+    where = sa.or_(on_party, _subjects.c.organization_id.in_(ids)) if ids else on_party
+    rows = session.execute(
+        sa.select(
+            _alerts.c.id,
+            _subjects.c.kind,
+            _subjects.c.ref,
+            _subjects.c.organization_id,
+            _subjects.c.name,
+            _alerts.c.matched_name,
+            _alerts.c.entry_key,
+            _alerts.c.category,
+            _alerts.c.status,
+            _alerts.c.score,
+            _alerts.c.explanation,
+        )
+        .join(_subjects, _subjects.c.id == _alerts.c.subject_id)
+        .where(where, _alerts.c.status.in_(ALERT_STATES))
+        .order_by(_alerts.c.score.desc(), _alerts.c.id)
+    )
+    out: list[PartyAlert] = []
+    for r in rows:
+        seq = int(str(r.ref).split(":")[1]) if r.kind == "shipment_party" else None
+        out.append(
+            PartyAlert(
+                alert_id=int(r.id),
+                seq=seq,
+                organization_id=int(r.organization_id) if r.organization_id is not None else None,
+                subject=str(r.name),
+                matched_name=str(r.matched_name),
+                entry_key=str(r.entry_key),
+                category=str(r.category),
+                status=str(r.status),
+                score=float(r.score),
+                explanation=str(r.explanation or ""),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Membership:
+    """An organization's trusted-trader membership; ``benefits`` when its status earns the
+    lower score of the TRUSTED_TRADER indicator."""
+
+    org_id: int
+    program: str
+    status: str
+    tier: int | None
+    benefits: bool
+
+
+def memberships(session: Session, org_ids: Iterable[int]) -> list[Membership]:
+    """Every membership (whatever its status) of the given organizations."""
+    ids = sorted({int(i) for i in org_ids})
+    if not ids or not _has(session, "programs_members"):
+        return []
+    out: list[Membership] = []
+    for batch in in_batches(ids):
+        rows = session.execute(
+            sa.select(_members.c.org_id, _members.c.program, _members.c.status, _members.c.tier)
+            .where(_members.c.org_id.in_(list(batch)))
+            .order_by(_members.c.org_id, _members.c.program)
+        )
+        for org_id, program, status, tier in rows:
+            out.append(
+                Membership(
+                    int(org_id),
+                    str(program),
+                    str(status),
+                    int(tier) if tier is not None else None,
+                    str(status) in MEMBER_STATES,
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """How exposed an organization's facility in a mapped supply chain is, and why."""
+
+    org_id: int
+    chain: str
+    facility: str
+    share: float
+    path: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+def supply_chain_exposure(
+    session: Session, actor: Principal, org_ids: Iterable[int]
+) -> list[Exposure] | None:
+    """Exposure of the organizations' facilities in the chains ``actor`` may see; None when
+    the supply-chain package (or its ``organization_exposure``) is not installed."""
+    name = "trustlane.supplychain.interface"
+    if importlib.util.find_spec(name) is None or not _has(session, "sc_chains", "sc_facilities"):
+        return None
+    found: Any = getattr(importlib.import_module(name), "organization_exposure", None)
+    if found is None:
+        return None
+    out: list[Exposure] = []
+    for org_id in sorted({int(i) for i in org_ids}):
+        for e in found(session, actor, org_id):
+            out.append(
+                Exposure(
+                    org_id,
+                    str(e.chain),
+                    str(e.facility_id),
+                    float(e.exposure_share),
+                    tuple(str(p) for p in e.path),
+                    tuple(str(r) for r in e.reasons),
+                )
+            )
+    return out

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from trustlane.cargo.models import Inspection, Shipment, ShipmentLine, ShipmentParty
 from trustlane.db import bulk_insert, id_counters, in_batches
+from trustlane.registry.models import Organization
 from trustlane.targeting.models import (
     ScoringRun,
     Selection,
@@ -367,3 +368,166 @@ def outcomes_since(session: Session, since: datetime | None) -> int:
     if since is not None:
         stmt = stmt.where(Inspection.created_at > since)
     return int(session.scalar(stmt) or 0)
+
+
+# -- the analyst's pages ---------------------------------------------------------------
+
+#: Lanes in the order a queue lists them: what to inspect first.
+LANE_ORDER = {"physical": 0, "documents": 1, "release": 2}
+
+
+def queue_query(
+    *, day: date, office: str | None, lane: str | None, search: str | None
+) -> sa.Select[Any]:
+    """The inspection queue of ``day``: for each office, the items of the latest selection
+    of that day covering it (a selection made for one office overrides an earlier one made
+    for all), with the score's reasons as the selection saw them, the filing's key, the
+    importer's name and what inspections found so far."""
+    office_key = sa.func.coalesce(SelectionItem.office, "")
+    latest = (
+        sa.select(office_key.label("office_key"), sa.func.max(Selection.id).label("sid"))
+        .join(Selection, Selection.id == SelectionItem.selection_id)
+        .where(Selection.day == day)
+        .group_by(office_key)
+        .subquery()
+    )
+    on_day = (
+        sa.select(SelectionItem.shipment_id)
+        .join(Selection, Selection.id == SelectionItem.selection_id)
+        .where(Selection.day == day)
+    )
+    outcome = (  # only the day's shipments: the inspections table holds every outcome ever
+        sa.select(
+            Inspection.shipment_id,
+            sa.func.count().label("inspections"),
+            sa.func.max(sa.case((Inspection.fraud.is_(True), 1), else_=0)).label("fraud"),
+        )
+        .where(Inspection.shipment_id.in_(on_day))
+        .group_by(Inspection.shipment_id)
+        .subquery()
+    )
+    stmt = (
+        sa.select(
+            SelectionItem.selection_id,
+            SelectionItem.shipment_id,
+            SelectionItem.office,
+            SelectionItem.lane,
+            SelectionItem.picked_by,
+            SelectionItem.rank,
+            SelectionItem.score,
+            SelectionItem.expected_value,
+            SelectionItem.propensity,
+            ShipmentScore.reasons,
+            ShipmentScore.model_version,
+            Shipment.kind,
+            Shipment.external_id,
+            Shipment.version,
+            Organization.name.label("importer_name"),
+            outcome.c.inspections,
+            outcome.c.fraud,
+        )
+        .join(
+            latest,
+            sa.and_(latest.c.sid == SelectionItem.selection_id, latest.c.office_key == office_key),
+        )
+        .join(Shipment, Shipment.id == SelectionItem.shipment_id)
+        .outerjoin(ShipmentScore, ShipmentScore.id == SelectionItem.score_id)
+        .outerjoin(Organization, Organization.id == Shipment.importer_org_id)
+        .outerjoin(outcome, outcome.c.shipment_id == SelectionItem.shipment_id)
+    )
+    if office is not None:
+        stmt = stmt.where(SelectionItem.office == office)
+    if lane is not None:
+        stmt = stmt.where(SelectionItem.lane == lane)
+    if search:
+        pattern = f"%{search.strip()}%"
+        stmt = stmt.where(
+            sa.or_(Shipment.external_id.ilike(pattern), Organization.name.ilike(pattern))
+        )
+    return stmt
+
+
+def queue_order() -> list[Any]:
+    """Physical picks first, then document checks, then releases; highest value first."""
+    return [
+        sa.case(LANE_ORDER, value=SelectionItem.lane, else_=len(LANE_ORDER)),
+        SelectionItem.expected_value.desc(),
+        SelectionItem.shipment_id,
+    ]
+
+
+def selections_on(session: Session, day: date) -> list[Selection]:
+    return list(
+        session.scalars(sa.select(Selection).where(Selection.day == day).order_by(Selection.id))
+    )
+
+
+def selection_days(session: Session, limit: int) -> list[date]:
+    """The latest days that have a selection, newest first."""
+    rows = session.scalars(
+        sa.select(Selection.day).distinct().order_by(Selection.day.desc()).limit(limit)
+    )
+    return list(rows)
+
+
+def latest_declared_on(session: Session, kinds: Sequence[str]) -> date | None:
+    """The latest declaration day of the current shipments of ``kinds``."""
+    return session.scalar(
+        sa.select(sa.func.max(Shipment.declared_on)).where(
+            Shipment.is_current.is_(True), Shipment.kind.in_(list(kinds))
+        )
+    )
+
+
+def latest_scored_day(session: Session) -> date | None:
+    return session.scalar(
+        sa.select(sa.func.max(ShipmentScore.declared_on)).where(ShipmentScore.is_current.is_(True))
+    )
+
+
+def offices_on(session: Session, day: date) -> list[str]:
+    """Offices with a current score or a selection item on ``day``."""
+    scored = sa.select(ShipmentScore.office).where(
+        ShipmentScore.is_current.is_(True),
+        ShipmentScore.declared_on == day,
+        ShipmentScore.office.is_not(None),
+    )
+    picked = (
+        sa.select(SelectionItem.office)
+        .join(Selection, Selection.id == SelectionItem.selection_id)
+        .where(Selection.day == day, SelectionItem.office.is_not(None))
+    )
+    rows = session.scalars(sa.union(scored, picked))
+    return sorted({str(r) for r in rows})
+
+
+def selections_of_shipment(session: Session, shipment_id: int) -> list[Any]:
+    """Every selection a shipment was in: day, lane, how it was picked, newest first."""
+    stmt = (
+        sa.select(
+            Selection.id.label("selection_id"),
+            Selection.day,
+            Selection.created_by,
+            SelectionItem.office,
+            SelectionItem.lane,
+            SelectionItem.picked_by,
+            SelectionItem.rank,
+            SelectionItem.score,
+            SelectionItem.expected_value,
+            SelectionItem.propensity,
+        )
+        .join(Selection, Selection.id == SelectionItem.selection_id)
+        .where(SelectionItem.shipment_id == shipment_id)
+        .order_by(Selection.day.desc(), Selection.id.desc())
+    )
+    return list(session.execute(stmt).all())
+
+
+def latest_score_of(session: Session, shipment_id: int) -> ShipmentScore | None:
+    """The shipment's current score, or its latest one when none is current."""
+    return session.scalar(
+        sa.select(ShipmentScore)
+        .where(ShipmentScore.shipment_id == shipment_id)
+        .order_by(ShipmentScore.is_current.desc(), ShipmentScore.id.desc())
+        .limit(1)
+    )
