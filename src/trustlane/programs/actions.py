@@ -23,7 +23,7 @@ from trustlane.programs import store
 from trustlane.programs.calendar import today
 from trustlane.programs.catalogs import catalog_in_force
 from trustlane.programs.membership import get_member, record_event, refresh_tier
-from trustlane.programs.models import Action, Member
+from trustlane.programs.models import Action, Evidence, Member
 from trustlane.programs.vocab import ACTIVE_STATUSES, ActionStatus
 from trustlane.registry.models import Organization
 
@@ -38,6 +38,29 @@ def get_action(session: Session, actor: Principal, action_id: int) -> tuple[Acti
     except NotFound:
         raise NotFound(f"Action {action_id} not found") from None
     return action, member
+
+
+@dataclass(frozen=True)
+class ActionDetail:
+    """A required action with its member, organization and the evidence sent for it."""
+
+    action: Action
+    member: Member
+    organization: Organization
+    evidence: list[Evidence]
+    overdue: bool
+
+
+def action_detail(
+    session: Session, actor: Principal, action_id: int, on: date | None = None
+) -> ActionDetail:
+    """What an action's page shows (404 when the actor may not see the member)."""
+    action, member = get_action(session, actor, action_id)
+    org = session.get(Organization, member.org_id)
+    assert org is not None
+    files = [e for e in store.evidence_of(session, member.id) if e.action_id == action.id]
+    late = action.status == ActionStatus.open and action.due_on < (on or today())
+    return ActionDetail(action, member, org, files, late)
 
 
 def list_actions(

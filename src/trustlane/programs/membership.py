@@ -484,3 +484,10 @@ def member_detail(
         scheduled_validation=store.scheduled_validation(session, member.id),
         criteria_in_force=len(catalog.applicable(member.entity_type, on)),
     )
+
+
+def staff_names(session: Session, actor: Principal, user_ids: list[int]) -> dict[int, str]:
+    """Names of agency staff named on records the actor may read (a member's specialist, a
+    validation team), by user id; names only, never e-mail addresses."""
+    actor.require("programs:read")
+    return {uid: u.name for uid, u in store.users_by_id(session, user_ids).items()}

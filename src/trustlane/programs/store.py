@@ -258,6 +258,7 @@ class ActionFilter:
     status: str | None = None
     overdue_on: date | None = None  # only actions open past their due date on this day
     program: str | None = None
+    q: str | None = None  # part of the organization's name
 
 
 def list_actions(
@@ -278,6 +279,8 @@ def list_actions(
         stmt = stmt.where(Member.program == where.program)
     if where.overdue_on is not None:
         stmt = stmt.where(Action.status == ActionStatus.open, Action.due_on < where.overdue_on)
+    if where.q:
+        stmt = stmt.where(Organization.name_key.like(f"%{where.q.lower()}%"))
     sorts = {"due_on": Action.due_on, "id": Action.id, "status": Action.status}
     return paginate(
         session,

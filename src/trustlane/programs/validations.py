@@ -17,10 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from trustlane.access import audit
+from trustlane.access.models import User
 from trustlane.access.principal import Principal
-from trustlane.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from trustlane.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from trustlane.programs import store, store_program
 from trustlane.programs.calendar import today
+from trustlane.programs.catalog import Catalog, Criterion
 from trustlane.programs.catalogs import catalog_in_force
 from trustlane.programs.membership import (
     after_validation,
@@ -434,3 +436,49 @@ def record_mutual_recognition(
         summary=text,
     )
     return validation
+
+
+@dataclass(frozen=True)
+class ValidationDetail:
+    """What a validation's page shows: the member, the team, each criterion checked with its
+    finding, the required actions, and whether the caller may record findings now."""
+
+    validation: Validation
+    member: Member
+    organization: Organization
+    catalog: Catalog
+    team: list[User]
+    criteria: list[Criterion]  # in force for the member's entity type on the visit day
+    findings: dict[str, Finding]
+    actions: list[Action]
+    may_record: bool
+
+
+def validation_detail(session: Session, actor: Principal, validation_id: int) -> ValidationDetail:
+    """A validation with everything its page shows (404 when the actor may not see it)."""
+    validation = get_validation(session, actor, validation_id)
+    member = _member_of(session, validation)
+    org = session.get(Organization, member.org_id)
+    assert org is not None
+    catalog = catalog_in_force(session, member.program).catalog
+    agency_made = validation.basis == ValidationBasis.agency
+    criteria = (
+        catalog.applicable(member.entity_type, _in_force_on(validation)) if agency_made else []
+    )
+    try:
+        _working_on(session, actor, validation.id)
+        may_record = True
+    except (Forbidden, Conflict, NotFound):
+        may_record = False
+    users = store.users_by_id(session, store.team_of(session, validation.id))
+    return ValidationDetail(
+        validation=validation,
+        member=member,
+        organization=org,
+        catalog=catalog,
+        team=sorted(users.values(), key=lambda u: u.id),
+        criteria=criteria,
+        findings={f.criterion: f for f in store.findings_of(session, validation.id)},
+        actions=store.actions_of_validation(session, validation.id),
+        may_record=may_record,
+    )
