@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests import factories as f
 
@@ -33,6 +33,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: Generous waits: CI runs these on two loaded cores next to the rest of the suite. A passing
+#: step does not wait; only a failing one takes this long to report.
+STEP_TIMEOUT_MS = 30_000
+expect.set_options(timeout=STEP_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -80,7 +84,7 @@ def server(app: FastAPI) -> Iterator[str]:
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
-    tab.set_default_timeout(10_000)
+    tab.set_default_timeout(STEP_TIMEOUT_MS)
     yield tab
     context.close()
 
