@@ -105,7 +105,8 @@ def resolve_parties(
     keyed_text = text_keys(keyed)
     held = pd.Series({f"{s}{SEP}{k}": o for (s, k), o in holders.items()}, dtype="Int64")
     found = held.reindex(keyed_text.to_numpy())
-    keyed_org = np.where(found.isna().to_numpy(), None, found.astype(object).to_numpy())
+    keyed_org = found.astype(object).to_numpy(copy=True)
+    keyed_org[found.isna().to_numpy()] = None
     is_held = pd.notna(keyed_org)
     if is_held.any():
         hit = keyed[is_held]
