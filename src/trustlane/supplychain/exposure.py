@@ -82,8 +82,16 @@ def propagate(graph: ChainGraph, sources: dict[int, list[Reason]]) -> list[Expos
             path.append(int(supplier[via_link[path[-1]]]))
         path.reverse()
         source = path[0]
-        reasons = list(sources[source])
-        if k != source:
+        if k == source:
+            reasons = list(sources[source])
+        else:
+            # The source's own reasons, named as the source's (not this facility's).
+            reasons = [
+                Reason(r.code, f"{graph.codes[source]} ({graph.names[source]}) is {r.text}")
+                if r.text.startswith("located in")
+                else Reason(r.code, f"{graph.codes[source]} ({graph.names[source]}): {r.text}")
+                for r in sources[source]
+            ]
             material = graph.materials[int(via_link[k])]
             reasons.append(
                 Reason(
