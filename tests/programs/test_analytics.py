@@ -219,7 +219,8 @@ def test_analytics_accounts_and_plans_through_the_api(client: TestClient, sessio
     assert row["mode"] in ("hybrid", "on_site")
     assert row["mode_reasons"]
     assert any(r["code"] == "validation_overdue" for r in row["reasons"])
-    assert "screening_hits" in plan.json()["summary"]["signals_not_considered"]
+    # Every outside signal is offered now (targeting, screening, supply chain).
+    assert plan.json()["summary"]["signals_not_considered"] == {}
     specialist = f.login(client, "specialist@agency.example")
     assert client.post(f"{api}/ctpat/plans", headers=specialist, json={}).status_code == 403
     mine = client.get(f"{api}/ctpat/plans/latest", headers=specialist).json()

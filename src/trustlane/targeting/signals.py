@@ -8,10 +8,12 @@ Supply-chain exposure is asked of that package's own interface, when it is insta
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import importlib.util
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -235,4 +237,152 @@ def supply_chain_exposure(
                     tuple(str(r) for r in e.reasons),
                 )
             )
+    return out
+
+
+# -- targeting risk as a signal per organization, for validation planning -----------------
+
+#: Days before ``on`` that count as "the last year".
+SIGNAL_DAYS = 365
+#: Scored declarations from which an importer's mean risk says something (fewer: damped, and
+#: left out of the population others are compared with).
+MIN_DECLARATIONS = 3
+#: Declarations at which the signal gets its full weight.
+FULL_WEIGHT_DECLARATIONS = 10
+#: Share of all declarations scored in the year that counts as "highest risk".
+TOP_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class OrgSignal:
+    """What targeting says about one organization: severity 0..1 and why."""
+
+    severity: float
+    text: str
+
+
+def _rank_severity(top: float) -> float:
+    """Severity from where an importer's mean risk ranks: 0 at the median or below, rising
+    linearly to 1 in the top 10% of importers."""
+    return max(0.0, min(1.0, (0.5 - top) / 0.4))
+
+
+def org_signals(session: Session, org_ids: Sequence[int], on: date) -> Mapping[int, OrgSignal]:
+    """Targeting risk of each organization as importer, over the year before ``on``.
+
+    Read from stored data dated by the end of day ``on``: declarations of shipments whose
+    importer (``Shipment.importer_org_id``) is the organization, declared in the 365 days up
+    to ``on``, each with its latest score recorded by then (one per declaration, whatever
+    its versions); and the selections of those days.
+
+    Method: the organization's mean score is ranked among the importers with at least
+    ``MIN_DECLARATIONS`` scored declarations in the same year (ties share their rank).
+    Severity is 0 at the median or below and rises linearly to 1 in the top 10% of
+    importers, times ``min(1, n / 10)`` for ``n`` declarations, so that a few declarations
+    weigh lightly. The text also says how many of its declarations are among the highest
+    risk 10% of all declarations scored that year, and how many were picked for physical
+    inspection. Organizations without a scored declaration in the year are absent.
+
+    Two queries: one over the year's scores (every importer: the population), and one per
+    batch of ``org_ids`` for the picks.
+    """
+    from trustlane.cargo.models import Shipment
+    from trustlane.targeting.models import Selection, SelectionItem, ShipmentScore
+
+    wanted = sorted({int(i) for i in org_ids})
+    if not wanted:
+        return {}
+    since = on - timedelta(days=SIGNAL_DAYS)
+    cutoff = datetime.combine(on + timedelta(days=1), time(), tzinfo=UTC)
+    latest = (
+        sa.select(
+            Shipment.importer_org_id.label("org_id"),
+            ShipmentScore.score.label("score"),
+            sa.func.row_number()
+            .over(
+                partition_by=(Shipment.kind, Shipment.external_id),
+                order_by=(ShipmentScore.scored_at.desc(), ShipmentScore.id.desc()),
+            )
+            .label("rn"),
+        )
+        .join(Shipment, Shipment.id == ShipmentScore.shipment_id)
+        .where(
+            ShipmentScore.declared_on > since,
+            ShipmentScore.declared_on <= on,
+            ShipmentScore.scored_at < cutoff,
+        )
+        .subquery()
+    )
+    ranked = (
+        sa.select(
+            latest.c.org_id,
+            latest.c.score,
+            sa.func.cume_dist().over(order_by=latest.c.score).label("cd"),
+        )
+        .where(latest.c.rn == 1)
+        .subquery()
+    )
+    stats: dict[int, tuple[int, float, int]] = {}
+    for org_id, n, mean, top in session.execute(
+        sa.select(
+            ranked.c.org_id,
+            sa.func.count(),
+            sa.func.avg(ranked.c.score),
+            sa.func.sum(sa.case((ranked.c.cd > 1 - TOP_SHARE, 1), else_=0)),
+        )
+        .where(ranked.c.org_id.is_not(None))
+        .group_by(ranked.c.org_id)
+    ):
+        stats[int(org_id)] = (int(n), float(mean), int(top or 0))
+    population = sorted(m for n, m, _ in stats.values() if n >= MIN_DECLARATIONS)
+
+    picked: dict[int, int] = {}
+    for batch in in_batches([i for i in wanted if i in stats]):
+        for org_id, n in session.execute(
+            sa.select(
+                Shipment.importer_org_id, sa.func.count(sa.distinct(SelectionItem.shipment_id))
+            )
+            .join(Selection, Selection.id == SelectionItem.selection_id)
+            .join(Shipment, Shipment.id == SelectionItem.shipment_id)
+            .where(
+                Shipment.importer_org_id.in_(batch),
+                SelectionItem.lane == "physical",
+                Selection.day > since,
+                Selection.day <= on,
+                Selection.created_at < cutoff,
+            )
+            .group_by(Shipment.importer_org_id)
+        ):
+            if org_id is not None:
+                picked[int(org_id)] = int(n)
+
+    out: dict[int, OrgSignal] = {}
+    for org_id in wanted:
+        if org_id not in stats:
+            continue
+        n, mean, top_n = stats[org_id]
+        # Its rank among the other importers; ties share the middle of their ranks.
+        others = list(population)
+        if n >= MIN_DECLARATIONS:
+            others.remove(mean)
+        eps = 1e-9
+        above = len(others) - bisect.bisect_right(others, mean + eps)
+        equal = bisect.bisect_right(others, mean + eps) - bisect.bisect_left(others, mean - eps)
+        importers = len(others) + 1
+        top = (above + (equal + 1) / 2) / importers
+        severity = _rank_severity(top) * min(1.0, n / FULL_WEIGHT_DECLARATIONS)
+        if importers == 1:
+            where = "the only importer scored"
+        elif top <= 0.5:
+            where = f"top {max(top, 1 / importers):.0%} of {importers} importers by mean risk"
+        else:
+            where = f"not above the median of {importers} importers by mean risk"
+        text = (
+            f"{n} declaration{'s' if n != 1 else ''} scored in the last year, mean risk "
+            f"{mean:.2f} ({where}); {top_n} among the highest-risk {TOP_SHARE:.0%} of all "
+            f"declarations scored, {picked.get(org_id, 0)} picked for physical inspection."
+        )
+        if n < MIN_DECLARATIONS:
+            text += " Few declarations: weighed lightly."
+        out[org_id] = OrgSignal(round(severity, 3), text)
     return out
