@@ -78,9 +78,16 @@ class ChainGraph:
     def requirements(self) -> int:
         return int(self.requirement.max()) + 1 if len(self.requirement) else 0
 
+    def _texts(self, frame: pd.DataFrame, column: str) -> list[str]:
+        """A text column as plain Python strings (missing: ""), without iterating an Arrow
+        array value by value."""
+        column_values = frame[column]
+        values = column_values.astype(object).where(column_values.notna(), None).tolist()
+        return [v if type(v) is str else ("" if v is None else str(v)) for v in values]
+
     @cached_property
     def codes(self) -> list[str]:
-        return [str(c) for c in self.facilities["code"]]
+        return self._texts(self.facilities, "code")
 
     @cached_property
     def position_of(self) -> dict[str, int]:
@@ -88,23 +95,23 @@ class ChainGraph:
 
     @cached_property
     def countries(self) -> list[str]:
-        return [str(c) if isinstance(c, str) and c else "" for c in self.facilities["country"]]
+        return self._texts(self.facilities, "country")
 
     @cached_property
     def regions(self) -> list[str]:
-        return [str(c) if isinstance(c, str) and c else "" for c in self.facilities["region"]]
+        return self._texts(self.facilities, "region")
 
     @cached_property
     def names(self) -> list[str]:
-        return [str(c) for c in self.facilities["name"]]
+        return self._texts(self.facilities, "name")
 
     @cached_property
     def kinds(self) -> list[str]:
-        return [str(c) for c in self.facilities["kind"]]
+        return self._texts(self.facilities, "kind")
 
     @cached_property
     def materials(self) -> list[str]:
-        return [str(m) for m in self.links["material"]]
+        return self._texts(self.links, "material")
 
     @cached_property
     def demand(self) -> FloatArray:
@@ -112,17 +119,11 @@ class ChainGraph:
 
     @cached_property
     def in_links(self) -> list[list[int]]:
-        found: list[list[int]] = [[] for _ in range(self.n)]
-        for link, b in enumerate(self.buyer.tolist()):
-            found[b].append(link)
-        return found
+        return _grouped(self.buyer, self.n)
 
     @cached_property
     def out_links(self) -> list[list[int]]:
-        found: list[list[int]] = [[] for _ in range(self.n)]
-        for link, s in enumerate(self.supplier.tolist()):
-            found[s].append(link)
-        return found
+        return _grouped(self.supplier, self.n)
 
     @cached_property
     def buyers_first(self) -> list[int]:
@@ -130,7 +131,8 @@ class ChainGraph:
         pending = np.bincount(self.supplier, minlength=self.n).tolist()
         ready = [k for k in range(self.n) if pending[k] == 0]
         order: list[int] = []
-        suppliers = [[int(self.supplier[e]) for e in links] for links in self.in_links]
+        supplier = self.supplier.tolist()
+        suppliers = [[supplier[e] for e in links] for links in self.in_links]
         while ready:
             k = ready.pop()
             order.append(k)
@@ -147,10 +149,13 @@ class ChainGraph:
         """Facilities with inputs grouped so that every supplier of a group is in an earlier
         group (or has no inputs), each with the links into it: the order in which values
         flow from origins to products, a group at a time (vectorised)."""
-        level = np.zeros(self.n, dtype=np.int64)
+        depth = [0] * self.n
+        supplier = self.supplier.tolist()
         for k in reversed(self.buyers_first):
-            for link in self.in_links[k]:
-                level[k] = max(level[k], level[int(self.supplier[link])] + 1)
+            into = self.in_links[k]
+            if into:
+                depth[k] = max(depth[supplier[e]] for e in into) + 1
+        level = np.asarray(depth, dtype=np.int64)
         found = []
         for value in range(1, int(level.max(initial=0)) + 1):
             members = np.flatnonzero(level == value)
@@ -209,3 +214,11 @@ class ChainGraph:
                 flow[link] = volume[k] * qty[link] * self.share[link]
                 volume[self.supplier[link]] += flow[link]
         return volume, flow
+
+
+def _grouped(keys: IntArray, n: int) -> list[list[int]]:
+    """Positions of ``keys`` per key value 0..n-1, in order (a stable sort, then splits)."""
+    order = np.argsort(keys, kind="stable")
+    bounds = np.searchsorted(keys[order], np.arange(n + 1)).tolist()
+    flat = order.tolist()
+    return [flat[bounds[k] : bounds[k + 1]] for k in range(n)]
