@@ -251,6 +251,35 @@ def list_tokens(session: Session, actor: Principal, user_id: int | None = None) 
     )
 
 
+def page_tokens(
+    session: Session,
+    actor: Principal,
+    page: PageRequest,
+    q: str | None = None,
+    user_id: int | None = None,
+) -> Page[ApiToken]:
+    """A page of the API tokens of :func:`list_tokens`, searched by name or prefix."""
+    target = user_id if user_id is not None else actor.user_id
+    if target is None:
+        return Page(items=[], total=0, limit=page.limit, offset=page.offset)
+    get_user(session, actor, target)
+    stmt = sa.select(ApiToken).where(ApiToken.user_id == target, ApiToken.kind == "api")
+    if q and q.strip():
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(ApiToken.name).like(like), sa.func.lower(ApiToken.prefix).like(like)
+            )
+        )
+    return paginate(
+        session,
+        stmt,
+        page,
+        {"name": ApiToken.name, "created_at": ApiToken.created_at},
+        [ApiToken.id],
+    )
+
+
 def revoke_token(session: Session, actor: Principal, token_id: int) -> ApiToken:
     record = session.get(ApiToken, token_id)
     if record is None:

@@ -113,13 +113,23 @@ def _version(session: Session, watch: WatchList, number: int | None) -> ListVers
 
 
 def list_versions_page(
-    session: Session, actor: Principal, name: str, page: PageRequest
+    session: Session, actor: Principal, name: str, page: PageRequest, text: str | None = None
 ) -> Page[ListVersion]:
     """A list's versions, newest first, one page at a time (a list loaded daily has
-    hundreds)."""
+    hundreds); ``text`` searches who loaded them, the source file and the published date."""
     actor.require("screening:read")
     watch = _list(session, name)
     stmt = sa.select(ListVersion).where(ListVersion.list_id == watch.id)
+    needle = (text or "").strip().lower()
+    if needle:
+        like = f"%{needle}%"
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(ListVersion.loaded_by).like(like),
+                sa.func.lower(ListVersion.source).like(like),
+                sa.func.lower(ListVersion.published).like(like),
+            )
+        )
     return paginate(
         session, stmt, page, {"number": ListVersion.number}, [ListVersion.number.desc()]
     )

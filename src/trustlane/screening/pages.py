@@ -230,13 +230,14 @@ def list_page(
     name: str,
     principal: PageUser,
     session: SessionDep,
+    q: str | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    found = browse.list_versions_page(session, principal, name, PageRequest(PAGE, offset))
+    found = browse.list_versions_page(session, principal, name, PageRequest(PAGE, offset), q)
     return render(
         request,
         "screening/list.html",
-        {"name": name, "versions": found.items, "pager": pager(found)},
+        {"name": name, "versions": found.items, "pager": pager(found), "q": q or ""},
     )
 
 
@@ -385,6 +386,10 @@ def ownership_evaluate(principal: PageUser, session: SessionDep, settings: Setti
 # -- bulk screening ---------------------------------------------------------------------
 
 
+#: Job states the bulk screening page can filter by.
+JOB_STATUSES = ("queued", "running", "succeeded", "failed")
+
+
 def _bulk_page(
     request: Request,
     principal: Any,
@@ -392,9 +397,16 @@ def _bulk_page(
     offset: int,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    status: str = "",
 ) -> HTMLResponse:
     principal.require("screening:write")
-    found = jobs.list_jobs(session, principal, PageRequest(PAGE, offset), kind="screening_bulk")
+    found = jobs.list_jobs(
+        session,
+        principal,
+        PageRequest(PAGE, offset),
+        kind="screening_bulk",
+        status=status if status in JOB_STATUSES else None,
+    )
     return render(
         request,
         "screening/bulk.html",
@@ -402,6 +414,8 @@ def _bulk_page(
             "jobs": [JobPublic.model_validate(j) for j in found.items],
             "pager": pager(found),
             "errors": errors or {},
+            "status": status if status in JOB_STATUSES else "",
+            "statuses": JOB_STATUSES,
         },
         status_code=status_code,
     )
@@ -412,9 +426,10 @@ def bulk_page(
     request: Request,
     principal: PageUser,
     session: SessionDep,
+    status: str = "",
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    return _bulk_page(request, principal, session, offset)
+    return _bulk_page(request, principal, session, offset, status=status)
 
 
 @router.post("/bulk", response_class=HTMLResponse, dependencies=[CsrfChecked])

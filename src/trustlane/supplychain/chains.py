@@ -73,9 +73,12 @@ def find_chain(
     return found[0]
 
 
-def list_chains(session: Session, actor: Principal, page: PageRequest) -> Page[Chain]:
+def list_chains(
+    session: Session, actor: Principal, page: PageRequest, q: str | None = None
+) -> Page[Chain]:
+    """The chains one may see, a page of them; ``q`` searches name and description."""
     actor.require("supplychain:read")
-    return store.page_chains(session, actor.tenant_id, page)
+    return store.page_chains(session, actor.tenant_id, page, q)
 
 
 def create_chain(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from trustlane.access.principal import Principal
 from trustlane.errors import FieldProblem, InvalidInput, TrustlaneError
-from trustlane.paging import MAX_LIMIT, Page, PageRequest
+from trustlane.paging import Page, PageRequest
 from trustlane.registry.store import org_labels
 from trustlane.settings import Settings
 from trustlane.supplychain import chains, concentrate, expose, ingest, pages_analyses, store, trace
@@ -47,12 +47,8 @@ MAX_KINDS = 40
 
 
 def _visible(session: Session, principal: Principal, q: str | None, offset: int) -> Page[Any]:
-    """The chains one may see, a page of them; searched by name and description. A search
-    reads them all (chains are few per owner) through the same use case."""
-    if not (q or "").strip():
-        return chains.list_chains(session, principal, PageRequest(PAGE_SIZE, offset, "name"))
-    every = chains.list_chains(session, principal, PageRequest(MAX_LIMIT, 0, "name")).items
-    return page_of(search(every, q, lambda c: (c.name, c.description)), offset)
+    """The chains one may see, a page of them; searched (in SQL) by name and description."""
+    return chains.list_chains(session, principal, PageRequest(PAGE_SIZE, offset, "name"), q)
 
 
 def _list_page(

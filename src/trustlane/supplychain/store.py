@@ -92,10 +92,21 @@ def visible_chains(session: Session, tenant_id: int | None) -> list[Chain]:
     return list(session.scalars(stmt.order_by(Chain.name, Chain.id)))
 
 
-def page_chains(session: Session, tenant_id: int | None, page: PageRequest) -> Page[Chain]:
+def page_chains(
+    session: Session, tenant_id: int | None, page: PageRequest, q: str | None = None
+) -> Page[Chain]:
+    """A page of the chains (of ``tenant_id``), ``q`` searched in name and description."""
     stmt = sa.select(Chain)
     if tenant_id is not None:
         stmt = stmt.where(Chain.tenant_id == tenant_id)
+    needle = (q or "").strip().lower()
+    if needle:
+        like = f"%{needle}%"
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(Chain.name).like(like), sa.func.lower(Chain.description).like(like)
+            )
+        )
     sortable = {"name": Chain.name, "created_at": Chain.created_at, "id": Chain.id}
     return paginate(session, stmt, page, sortable, [Chain.id])
 

@@ -39,6 +39,8 @@ from trustlane.web.pages.common import (
 router = APIRouter(prefix="/targeting")
 PAGE = 25
 MODELS_PAGE = 10
+#: States of a model version the models page can filter by.
+MODEL_STATUSES = ("candidate", "active", "retired", "rejected")
 WEEKS = (4, 8, 12, 26, 52)
 DRIFT_DAYS = (7, 14, 28, 56, 91)
 
@@ -410,12 +412,14 @@ def _models_page(
     principal: Principal,
     *,
     offset: int = 0,
+    status: str = "",
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     require_agency_read(principal)
     models = registry.list_models(session, principal)  # whole: versions are few
-    shown = models[offset : offset + MODELS_PAGE]
+    listed = [m for m in models if not status or m.status == status]
+    shown = listed[offset : offset + MODELS_PAGE]
     retrains = jobs.list_jobs(session, principal, PageRequest(5), kind="targeting.retrain")
     return render(
         request,
@@ -423,7 +427,9 @@ def _models_page(
         {
             "models": shown,
             "active": next((m for m in models if m.status == "active"), None),
-            "pager": pager(Page(shown, len(models), MODELS_PAGE, offset)),
+            "pager": pager(Page(shown, len(listed), MODELS_PAGE, offset)),
+            "status": status,
+            "statuses": MODEL_STATUSES,
             "jobs": retrains.items,
             "errors": errors or {},
             "may_act": principal.can("targeting:write"),
@@ -437,9 +443,11 @@ def models_page(
     request: Request,
     principal: PageUser,
     session: SessionDep,
+    status: str = "",
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    return _models_page(request, session, principal, offset=offset)
+    shown = status if status in MODEL_STATUSES else ""
+    return _models_page(request, session, principal, offset=offset, status=shown)
 
 
 @router.post("/models/{version}/promote", response_class=HTMLResponse, dependencies=[CsrfChecked])

@@ -130,13 +130,41 @@ def users_set_active(
     return response
 
 
-@router.get("/tokens", response_class=HTMLResponse)
-def tokens_page(request: Request, principal: PageUser, session: SessionDep) -> HTMLResponse:
+def _tokens_page(
+    request: Request,
+    principal: PageUser,
+    session: SessionDep,
+    *,
+    q: str | None = None,
+    offset: int = 0,
+    issued: str | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    found = users.page_tokens(session, principal, PageRequest(PAGE, offset), q)
     return render(
         request,
         "admin/tokens.html",
-        {"tokens": users.list_tokens(session, principal), "issued": None, "errors": {}},
+        {
+            "tokens": found.items,
+            "pager": pager(found),
+            "q": q or "",
+            "issued": issued,
+            "errors": errors or {},
+        },
+        status_code=status_code,
     )
+
+
+@router.get("/tokens", response_class=HTMLResponse)
+def tokens_page(
+    request: Request,
+    principal: PageUser,
+    session: SessionDep,
+    q: str | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> HTMLResponse:
+    return _tokens_page(request, principal, session, q=q, offset=offset)
 
 
 @router.post("/tokens", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -155,21 +183,10 @@ def tokens_create(
         with session.begin_nested():
             issued = users.create_token(session, principal, name=name, expires_days=days)
     except TrustlaneError as exc:
-        return render(
-            request,
-            "admin/tokens.html",
-            {
-                "tokens": users.list_tokens(session, principal),
-                "issued": None,
-                "errors": field_errors(exc),
-            },
-            status_code=exc.status,
+        return _tokens_page(
+            request, principal, session, errors=field_errors(exc), status_code=exc.status
         )
-    return render(
-        request,
-        "admin/tokens.html",
-        {"tokens": users.list_tokens(session, principal), "issued": issued.token, "errors": {}},
-    )
+    return _tokens_page(request, principal, session, issued=issued.token)
 
 
 @router.post("/tokens/{token_id}/revoke", dependencies=[CsrfChecked])
@@ -193,7 +210,27 @@ def audit_page(
     since: str | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    since_at = datetime.fromisoformat(since) if since else None
+    filters = {
+        "entity_type": entity_type or "",
+        "action": action or "",
+        "actor": actor or "",
+        "since": since or "",
+    }
+    try:
+        since_at = datetime.fromisoformat(since) if since else None
+    except ValueError:
+        principal.require("audit:read")
+        return render(
+            request,
+            "admin/audit.html",
+            {
+                "entries": [],
+                "pager": None,
+                "filters": filters,
+                "errors": {"since": "not a date (YYYY-MM-DD)"},
+            },
+            status_code=422,
+        )
     found = audit.list_entries(
         session,
         principal,
@@ -206,14 +243,5 @@ def audit_page(
     return render(
         request,
         "admin/audit.html",
-        {
-            "entries": found.items,
-            "pager": pager(found),
-            "filters": {
-                "entity_type": entity_type or "",
-                "action": action or "",
-                "actor": actor or "",
-                "since": since or "",
-            },
-        },
+        {"entries": found.items, "pager": pager(found), "filters": filters, "errors": {}},
     )
