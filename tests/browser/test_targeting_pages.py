@@ -118,4 +118,4 @@ def test_auditor_reads_and_a_trade_member_is_refused(
     for path in ("/targeting", f"/targeting/shipments/{own}", "/targeting/performance"):
         page.goto(f"{server}{path}")
         expect(page.get_by_role("heading", name="Forbidden")).to_be_visible()
-        expect(page.get_by_text("Targeting scores are for agency users only")).to_be_visible()
+        expect(page.get_by_text("read scores, selections, models and performance")).to_be_visible()

@@ -409,11 +409,12 @@ def test_trade_members_see_no_targeting(
     assert own
     assert others
     login_browser(client, TRADER)
+    assert 'href="/targeting"' not in client.get("/").text  # not offered in the navigation
     for url in ("/targeting", f"/targeting/shipments/{own}", f"/targeting/shipments/{others}",
                 "/targeting/performance", "/targeting/models"):  # fmt: skip
         resp = client.get(url)
         assert resp.status_code == 403, url
-        assert "agency users only" in resp.text
+        assert "read scores, selections, models and performance" in resp.text
         assert "ACME" not in resp.text
     token = csrf_of(client.get("/").text)
     resp = client.post(

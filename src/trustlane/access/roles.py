@@ -49,6 +49,9 @@ PERMISSIONS: dict[str, str] = {
 }
 
 _READ_ALL = {p for p in PERMISSIONS if p.endswith(":read")}
+#: What a trade member may read: everything of its own except the agency's targeting (its
+#: risk scores, selections and models are the agency's and never shown to the trade).
+_TRADE_READ = _READ_ALL - {"targeting:read"}
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ ROLES: dict[Role, RoleSpec] = {
         "Trade-member administrator: the member's own data and users",
         Scope.own,
         frozenset(
-            _READ_ALL
+            _TRADE_READ
             | {
                 "orgs:write",
                 "users:write",
@@ -112,7 +115,7 @@ ROLES: dict[Role, RoleSpec] = {
         "Trade-member user: the member's own data",
         Scope.own,
         frozenset(
-            _READ_ALL - {"users:read", "audit:read"}
+            _TRADE_READ - {"users:read", "audit:read"}
             | {"tokens:write", "programs:write", "supplychain:write", "screening:write"}
         ),
     ),
