@@ -63,3 +63,33 @@ def test_compare_contract_keeps_rows_and_columns(tmp_path: Path) -> None:
     assert summary.rows == 8
     assert summary.problems[0].row == 9
     assert all(0.0 <= float(r["score"]) <= 1.0 for r in rows)
+
+
+def test_words_that_only_look_alike_do_not_align() -> None:
+    from trustlane.screening.align import align, compare_text, gendered_pair
+
+    # Masculine and feminine forms of a name are two people, not a typo.
+    assert gendered_pair("antonio", "antonia")
+    assert gendered_pair("daniela", "daniel")
+    assert gendered_pair("ivanov", "ivanova")
+    assert compare_text("joaquin", "joaquina").how == "none"
+    assert not gendered_pair("abdullah", "abdullaha")
+    assert not gendered_pair("maria", "mariam")
+
+    def aligned(a: str, b: str, kind: EntityKind = EntityKind.person) -> list[str]:
+        q, r = prepare_name(a, kind), prepare_name(b, kind)
+        assert q is not None
+        assert r is not None
+        v = align(q, r)
+        return [f"{q.tokens[p.q[0]].text}:{r.tokens[p.r[0]].text}" for p in v.pairs]
+
+    # A particle ("e": Spanish 'and') is no one's initial.
+    assert "eva:e" not in aligned("Eva Luna", "MONTOYA LUNA E HIJOS Y CIA. S.C.S.")
+    # One romanized syllable's consonant skeleton is shared by many syllables.
+    assert aligned("强 俞", "CHEW, Kheng Siang") == []
+    # ... while romanizations of one syllable still align ("zhong" / "chung").
+    assert aligned("钟", "Chung") == ["zhong:chung"]
+    # A romanized syllable is a name part, not a particle: 德 "de" counts.
+    prepared = prepare_name("明德", EntityKind.person)
+    assert prepared is not None
+    assert not any(t.stop for t in prepared.tokens)

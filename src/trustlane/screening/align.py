@@ -61,6 +61,21 @@ class Alignment:
 _NONE = TokenMatch(0.0, "none")
 
 
+def gendered_pair(a: str, b: str) -> bool:
+    """The masculine and feminine forms of one name ("Antonio" / "Antonia", "Joaquin" /
+    "Joaquina", "Daniel" / "Daniela", "Ivanov" / "Ivanova"): in Romance and Slavic names
+    the ending tells two people apart, it is not a spelling slip."""
+    if len(a) > len(b) or (len(a) == len(b) and a.endswith("a")):
+        a, b = b, a
+    if len(a) < 4 or not b.endswith("a"):
+        return False
+    if len(b) == len(a):  # stem + "o" / stem + "a"
+        return a[-1] == "o" and a[:-1] == b[:-1]
+    # stem / stem + "a" after the endings of such masculine names (-in, -el, -ar, -ov):
+    # not after "h" or "f" ("Abdullah", "Mustaf"), where a trailing "a" is a slip
+    return len(b) == len(a) + 1 and b.startswith(a) and a[-1] in "nlrv"
+
+
 @lru_cache(maxsize=500_000)
 def compare_text(a: str, b: str) -> TokenMatch:
     """Similarity of two token strings on spelling alone (cached: names repeat a lot)."""
@@ -72,6 +87,8 @@ def compare_text(a: str, b: str) -> TokenMatch:
             return TokenMatch(0.75, "initial")
         return _NONE
     if a.isdigit() or b.isdigit():
+        return _NONE
+    if gendered_pair(a, b):
         return _NONE
     # A typo does not halve a word: "ramimakhlouf" is "rami" + "makhlouf", not a misspelt
     # "makhlouf" (joins are tried separately), and "bai" is not "baikal".
@@ -116,13 +133,20 @@ def _token_pair(a: Token, b: Token) -> TokenMatch:
         m = compare_romanized(a.text, b.text)
         # A romanized Han or Hangul syllable is two to five letters; a letter off is
         # another syllable (Chen / Cheng), so only equal or same-skeleton ones align.
-        if (a.script in SYLLABIC_SCRIPTS or b.script in SYLLABIC_SCRIPTS) and m.how not in (
-            "exact",
-            "skeleton",
+        # A syllable's consonant skeleton is only its onset and coda ("qiang", "kheng",
+        # "kang" and "gyeong" all read "kng"): it tells a romanization of the same syllable
+        # only when the spellings are also within the edit budget ("zhong" / "chung").
+        syllabic = a.script in SYLLABIC_SCRIPTS or b.script in SYLLABIC_SCRIPTS
+        if syllabic and (
+            m.how not in ("exact", "skeleton")
+            or (m.how == "skeleton" and compare_text(a.text, b.text).how == "none")
         ):
             m = _NONE
     else:
         m = compare_text(a.text, b.text)
+    # A particle ("y", "e": 'and' in Spanish, Portuguese, Italian) is no one's initial.
+    if m.how == "initial" and (a.stop or b.stop):
+        return _NONE
     if m.how != "exact" and m.sim < 0.9 and a.symbols and b.symbols and a.symbols & b.symbols:
         return TokenMatch(0.9, "variant", m.edits)
     return m

@@ -343,7 +343,11 @@ def prepare_name(name: str, kind: EntityKind = EntityKind.unknown) -> PreparedNa
             scripts.add(script)
             # A single letter in a person's name is an initial, not the English "a".
             initial = kind is EntityKind.person and len(text) == 1
-            stop = text in PARTICLES or (tag == "STOP" and not initial)
+            # A syllable romanized from Han, Hangul or Kana is a name part however it is
+            # spelt: 德 "de", 斌 "bin" and 安 "an" are not the particles "de", "bin", "al".
+            stop = script not in SYLLABIC_SCRIPTS and (
+                text in PARTICLES or (tag == "STOP" and not initial)
+            )
             part_tokens.setdefault(part.index, []).append(len(tokens))
             tokens.append(
                 Token(
