@@ -39,14 +39,19 @@ def get_runner(request: Request) -> JobRunner:
 
 
 def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    """One session per request: committed when the route returns, rolled back on error."""
+    """One session per request: committed when the route returns, rolled back on error.
+
+    Used with ``scope="function"`` (:data:`SessionDep`): the commit happens before the
+    response is sent. With FastAPI's default (``"request"``) it would come after, and a
+    client following a redirect (log in, then the home page) could ask before the write it
+    depends on is committed."""
     with database.session() as session:
         yield session
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
 
 
