@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.responses import HTMLResponse, Response
 
-from trustlane.errors import FieldProblem, InvalidInput, PayloadTooLarge
+from trustlane.errors import FieldProblem, InvalidInput
 from trustlane.jobs.runner import create_job
 from trustlane.jobs.schemas import JobPublic
 from trustlane.supplychain import (
@@ -62,6 +62,7 @@ from trustlane.web.deps import (
     SettingsDep,
 )
 from trustlane.web.schemas import PagePublic
+from trustlane.web.uploads import upload_text
 
 router = APIRouter(prefix="/api/supplychain", tags=["supply chain"])
 router.include_router(config_router)
@@ -79,20 +80,6 @@ def _csv(columns: list[str], rows: list[dict[str, str]], name: str) -> Response:
         media_type=CSV,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-async def _text(upload: UploadFile, field: str, limit_mb: int) -> str:
-    data = await upload.read(limit_mb * 2**20 + 1)
-    if len(data) > limit_mb * 2**20:
-        raise PayloadTooLarge(
-            f"{field} is larger than {limit_mb} MB", [FieldProblem(field, "too large")]
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput(
-            f"{field} is not UTF-8 text", [FieldProblem(field, "not UTF-8")]
-        ) from None
 
 
 # -- chains ----------------------------------------------------------------------------------
@@ -130,8 +117,8 @@ async def import_chain(
     report = ingest.import_chain(
         session,
         principal,
-        await _text(facilities, "facilities", settings.max_upload_mb),
-        await _text(links, "links", settings.max_upload_mb),
+        await upload_text(facilities, "facilities", settings.max_upload_mb),
+        await upload_text(links, "links", settings.max_upload_mb),
         chain_name=chain,
         tenant_id=tenant_id,
         facilities_name=facilities.filename or "facilities.csv",

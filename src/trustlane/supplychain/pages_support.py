@@ -12,9 +12,10 @@ from typing import Any, TypeVar
 
 from fastapi import UploadFile
 
-from trustlane.errors import FieldProblem, InvalidInput, PayloadTooLarge, TrustlaneError
+from trustlane.errors import FieldProblem, InvalidInput, TrustlaneError
 from trustlane.paging import Page
 from trustlane.supplychain.models import Chain
+from trustlane.web.uploads import upload_text as read_upload_text
 
 T = TypeVar("T")
 
@@ -54,17 +55,7 @@ async def upload_text(upload: UploadFile | None, field: str, limit_mb: int) -> s
     """A CSV upload's text; a missing, oversized or non-UTF-8 file is a problem of ``field``."""
     if upload is None or not upload.filename:
         raise InvalidInput("Choose both files", [FieldProblem(field, "choose a CSV file")])
-    data = await upload.read(limit_mb * 2**20 + 1)
-    if len(data) > limit_mb * 2**20:
-        raise PayloadTooLarge(
-            f"{field} is larger than {limit_mb} MB", [FieldProblem(field, "too large")]
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput(
-            f"{field} is not UTF-8 text", [FieldProblem(field, "not UTF-8 text")]
-        ) from None
+    return await read_upload_text(upload, field, limit_mb)
 
 
 def file_names(facilities: UploadFile | None, links: UploadFile | None) -> tuple[str, str]:
