@@ -128,21 +128,7 @@ class ChainGraph:
     @cached_property
     def buyers_first(self) -> list[int]:
         """Every facility before its suppliers (the links form a DAG; import makes sure)."""
-        pending = np.bincount(self.supplier, minlength=self.n).tolist()
-        ready = [k for k in range(self.n) if pending[k] == 0]
-        order: list[int] = []
-        supplier = self.supplier.tolist()
-        suppliers = [[supplier[e] for e in links] for links in self.in_links]
-        while ready:
-            k = ready.pop()
-            order.append(k)
-            for s in suppliers[k]:
-                pending[s] -= 1
-                if pending[s] == 0:
-                    ready.append(s)
-        if len(order) != self.n:
-            raise ValueError("the chain's links contain a cycle")
-        return order
+        return buyers_first_order(self.n, self.supplier, self.buyer)
 
     @cached_property
     def levels(self) -> list[tuple[IntArray, IntArray]]:
@@ -214,6 +200,27 @@ class ChainGraph:
                 flow[link] = volume[k] * qty[link] * self.share[link]
                 volume[self.supplier[link]] += flow[link]
         return volume, flow
+
+
+def buyers_first_order(n: int, supplier: IntArray, buyer: IntArray) -> list[int]:
+    """Facilities 0..n-1 ordered so that each comes before all its suppliers (Kahn's
+    algorithm over the links ``supplier[e] -> buyer[e]``); ValueError on a cycle."""
+    pending = np.bincount(supplier, minlength=n).tolist()  # buyers not yet placed
+    suppliers: list[list[int]] = [[] for _ in range(n)]
+    for s, b in zip(supplier.tolist(), buyer.tolist(), strict=True):
+        suppliers[b].append(s)
+    ready = [k for k in range(n) if pending[k] == 0]
+    order: list[int] = []
+    while ready:
+        k = ready.pop()
+        order.append(k)
+        for s in suppliers[k]:
+            pending[s] -= 1
+            if pending[s] == 0:
+                ready.append(s)
+    if len(order) != n:
+        raise ValueError("the chain's links contain a cycle")
+    return order
 
 
 def _grouped(keys: IntArray, n: int) -> list[list[int]]:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from trustlane.progress import NoProgress, Progress
+from trustlane.supplychain.graph import buyers_first_order
 from trustlane.supplychain.lpmodel import (
     ChainArrays,
     DisruptionModel,
@@ -134,22 +135,8 @@ def _normalised_shares(model: DisruptionModel) -> FloatArray:
 
 
 def buyers_first(chain: ChainArrays) -> list[int]:
-    """Facilities ordered so that each comes before all its suppliers (Kahn's algorithm)."""
-    n = chain.facilities
-    pending = np.bincount(chain.link_supplier, minlength=n).tolist()  # buyers not yet placed
-    suppliers: list[list[int]] = [[] for _ in range(n)]
-    for s, b in zip(chain.link_supplier.tolist(), chain.link_buyer.tolist(), strict=True):
-        suppliers[b].append(s)
-    ready = [k for k in range(n) if pending[k] == 0]
-    order: list[int] = []
-    while ready:
-        k = ready.pop()
-        order.append(k)
-        for s in suppliers[k]:
-            pending[s] -= 1
-            if pending[s] == 0:
-                ready.append(s)
-    return order
+    """Facilities ordered so that each comes before all its suppliers."""
+    return buyers_first_order(chain.facilities, chain.link_supplier, chain.link_buyer)
 
 
 def solve_baseline(model: DisruptionModel, horizon: float) -> Baseline:
